@@ -1,0 +1,42 @@
+"""Tortoise models: the nouns of Tremplin (DESIGN §3)."""
+
+from server.models.accounts import ActionLog, LoginFailure, Membership, Organisation, User
+from server.models.attendees import Attendee
+from server.models.employers import (
+    Delivery,
+    Employer,
+    EmployerMember,
+    Exhibitor,
+    Interest,
+    Lead,
+    Offer,
+    Pledge,
+)
+from server.models.events import CheckIn, CustomQuestion, DeviceToken, Event, Registration
+from server.models.outbox import OutboxMessage
+from server.models.reporting import Feedback, SynthesisReport
+
+__all__ = [
+    "ActionLog",
+    "Attendee",
+    "CheckIn",
+    "CustomQuestion",
+    "Delivery",
+    "DeviceToken",
+    "Employer",
+    "EmployerMember",
+    "Event",
+    "Exhibitor",
+    "Feedback",
+    "Interest",
+    "Lead",
+    "LoginFailure",
+    "Membership",
+    "Offer",
+    "Organisation",
+    "OutboxMessage",
+    "Pledge",
+    "Registration",
+    "SynthesisReport",
+    "User",
+]

@@ -1,0 +1,166 @@
+"""Closed vocabularies of the domain, stored as short strings."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a staff member may do within one organisation."""
+
+    OWNER = "owner"
+    ORGANISER = "organiser"
+    CHECKIN = "checkin"
+
+
+class EmployerRole(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+class LegalStatus(StrEnum):
+    REGULARISED = "regularised"
+    REFUGEE = "refugee"
+    ASYLUM_SEEKER = "asylum_seeker"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+class EducationLevel(StrEnum):
+    NONE = "none"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    VOCATIONAL = "vocational"
+    HIGHER = "higher"
+    UNDISCLOSED = "undisclosed"
+
+
+class EventKind(StrEnum):
+    JOB_FAIR = "job_fair"
+    WORKSHOP = "workshop"
+    SIDE_EVENT = "side_event"
+    TRAINING = "training"
+    INFO_SESSION = "info_session"
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class RegistrationStatus(StrEnum):
+    PENDING = "pending"  # waiting for the organiser's approval
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class RegistrationSource(StrEnum):
+    ONLINE = "online"
+    WALK_IN = "walk-in"
+    IMPORT = "import"
+
+
+class QuestionKind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class CheckInKind(StrEnum):
+    ENTRY = "entry"
+    UNDO = "undo"
+    REFUSED = "refused"
+
+
+class CheckInResult(StrEnum):
+    OK = "ok"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    WRONG_EVENT = "wrong_event"
+    CANCELLED = "cancelled"
+    WAITLISTED = "waitlisted"
+
+
+class EmployerStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class CompanySize(StrEnum):
+    MICRO = "1-9"
+    SMALL = "10-49"
+    MEDIUM = "50-249"
+    LARGE = "250+"
+
+
+class ExhibitorStatus(StrEnum):
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class PledgeKind(StrEnum):
+    INTERNSHIP = "internship"
+    JOB = "job"
+    MENTORING = "mentoring"
+    TRAINING = "training"
+    CO_FUNDING = "co_funding"
+    IN_KIND = "in_kind"
+    OTHER = "other"
+
+
+class DeliveryReview(StrEnum):
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    QUESTIONED = "questioned"
+
+
+class ContractType(StrEnum):
+    INTERNSHIP = "internship"
+    FIXED_TERM = "fixed_term"  # CDD
+    PERMANENT = "permanent"  # CDI
+    APPRENTICESHIP = "apprenticeship"
+    FREELANCE = "freelance"
+
+
+class OfferStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+class InterestStatus(StrEnum):
+    INTERESTED = "interested"
+    SHORTLISTED = "shortlisted"
+    INTERVIEWED = "interviewed"
+    HIRED = "hired"
+    REJECTED = "rejected"
+
+
+class ReportStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"

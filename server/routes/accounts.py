@@ -1,0 +1,90 @@
+"""Logging in and out, and the signed-in user's own account."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.errors import AppError, RateLimited, ValidationFailed
+from server.routes.forms import form_fields, safe_next
+from server.security import Anyone, SignedIn, end_session, requires, signed_in_user, start_session
+from server.services import accounts
+
+
+@requires(Anyone())
+async def login(request: Request) -> Response:
+    renderer = request.app.state.renderer
+    next_url = request.query_params.get("next", "")
+    if request.method == "GET":
+        if signed_in_user(request) is not None:
+            return RedirectResponse(safe_next(next_url, request.url_for("account").path), 303)
+        return renderer.page(request, "pages/login.html", {"next": next_url, "values": {}})
+    form = await form_fields(request)
+    next_url = form.get("next", "")
+    address = request.client.host if request.client else "unknown"
+    try:
+        user = await accounts.authenticate(
+            form.get("email", ""),
+            form.get("password", ""),
+            address=address,
+            throttle=request.app.state.login_throttle,
+        )
+    except AppError as error:
+        response = renderer.page(
+            request,
+            "pages/login.html",
+            {"next": next_url, "values": {"email": form.get("email", "")}, "error": error},
+            status_code=error.status_code if isinstance(error, RateLimited) else 422,
+        )
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    start_session(request, user)
+    organisations = await accounts.organisations_of(user)
+    default = (
+        request.url_for("manage:overview", organisation=organisations[0].slug).path
+        if organisations
+        else request.url_for("account").path
+    )
+    return RedirectResponse(safe_next(next_url, default), status_code=303)
+
+
+@requires(Anyone())
+async def logout(request: Request) -> Response:
+    end_session(request)
+    return RedirectResponse(request.url_for("home").path, status_code=303)
+
+
+@requires(SignedIn())
+async def account(request: Request) -> Response:
+    user = signed_in_user(request)
+    assert user is not None
+    organisations = await accounts.organisations_of(user)
+    flash = request.session.pop("flash", None)
+    return request.app.state.renderer.page(
+        request, "pages/account.html", {"organisations": organisations, "flash": flash}
+    )
+
+
+@requires(SignedIn())
+async def change_password(request: Request) -> Response:
+    renderer = request.app.state.renderer
+    if request.method == "GET":
+        return renderer.page(request, "pages/password.html", {"errors": {}})
+    user = signed_in_user(request)
+    assert user is not None
+    form = await form_fields(request)
+    try:
+        user = await accounts.change_password(
+            user,
+            form.get("current_password", ""),
+            form.get("new_password", ""),
+            form.get("confirm_password", ""),
+        )
+    except ValidationFailed as error:
+        return renderer.page(
+            request, "pages/password.html", {"errors": error.errors}, status_code=422
+        )
+    start_session(request, user)
+    request.session["flash"] = "password_changed"
+    return RedirectResponse(request.url_for("account").path, status_code=303)

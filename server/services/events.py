@@ -1,0 +1,56 @@
+"""Reading events for the public pages and the organiser's overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.functions import Count
+
+from server.errors import NotFound
+from server.i18n import lazy
+from server.models import Event, Organisation
+from server.models.enums import EventStatus
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
+
+
+async def upcoming_events(*, limit: int = 50) -> list[Event]:
+    """Published top-level events that have not ended, soonest first, with their sessions."""
+    return (
+        await Event.filter(
+            status__in=PUBLIC_STATUSES, parent_id=None, ends_at__gte=datetime.now(UTC)
+        )
+        .order_by("starts_at")
+        .limit(limit)
+        .prefetch_related("sessions")
+    )
+
+
+async def public_event(slug: str) -> Event:
+    """A published event by slug, with its sessions; raises NotFound for drafts and unknowns."""
+    event = (
+        await Event.filter(slug=slug, status__in=PUBLIC_STATUSES)
+        .select_related("organisation", "parent")
+        .first()
+    )
+    if event is None:
+        raise NotFound(lazy("This event does not exist or is not public."))
+    await event.fetch_related("sessions")
+    return event
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    event: Event
+    registrations: int
+
+
+async def organisation_events(organisation: Organisation) -> list[EventSummary]:
+    """All the organisation's top-level events, newest first, with their registration counts."""
+    events = (
+        await Event.filter(organisation_id=organisation.id, parent_id=None)
+        .annotate(registration_count=Count("registrations"))
+        .order_by("-starts_at")
+    )
+    return [EventSummary(event, event.registration_count) for event in events]  # type: ignore[attr-defined]

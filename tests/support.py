@@ -1,0 +1,75 @@
+"""Factories and page readers shared by the tests."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from bs4 import BeautifulSoup
+
+from server.models import Membership, Organisation, User
+from server.models.enums import Role
+from server.passwords import hash_password
+
+
+async def new_client(app, address: str = "203.0.113.11") -> httpx.AsyncClient:
+    """A second browser, with its own cookies and address."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40001))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+# --- factories --------------------------------------------------------------------------------
+
+_hashes: dict[str, str] = {}
+
+
+def cached_hash(password: str) -> str:
+    """argon2 is slow on purpose; tests reuse one hash per password."""
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
+
+
+PASSWORD = "correct horse battery"
+
+
+async def make_user(
+    email: str,
+    *,
+    organisation: Organisation | None = None,
+    role: Role = Role.ORGANISER,
+    password: str = PASSWORD,
+    name: str = "Test User",
+) -> User:
+    user = await User.create(email=email, full_name=name, password_hash=cached_hash(password))
+    if organisation is not None:
+        await Membership.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+async def make_organisation(slug: str = "passerelles", name: str = "Passerelles") -> Organisation:
+    return await Organisation.create(slug=slug, name=name)
+
+
+# --- reading pages ----------------------------------------------------------------------------
+
+
+def html(response: httpx.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def csrf_from(response: httpx.Response) -> str:
+    field = html(response).select_one('input[name="csrf_token"]')
+    if field is not None:
+        return str(field["value"])
+    match = re.search(r'"X-CSRF-Token": "([^"]+)"', response.text)
+    assert match, "page carries no CSRF token"
+    return match.group(1)
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    page = await client.get("/login")
+    return await client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_from(page)},
+    )

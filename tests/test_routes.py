@@ -1,0 +1,96 @@
+"""Every route, opened by an anonymous visitor: a page, a redirect to login, or a refusal —
+never a server error. A new route fails this test until it is listed here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from starlette.routing import BaseRoute, Mount, Route
+
+from server.app import routes
+from server.models import Event
+from server.models.enums import EventKind, EventStatus
+from tests.support import make_organisation
+
+# Route name → (method, path, expected status for an anonymous visitor).
+ANONYMOUS = {
+    "home": ("GET", "/", 200),
+    "event": ("GET", "/events/job-fair", 200),
+    "health": ("GET", "/healthz", 200),
+    "login": ("GET", "/login", 200),
+    "logout": ("POST", "/logout", 403),  # no CSRF token: refused before anything else
+    "account": ("GET", "/account", 303),
+    "password": ("GET", "/account/password", 303),
+    "manage:choose": ("GET", "/manage/", 303),
+    "manage:overview": ("GET", "/manage/passerelles/", 303),
+    "manage:members": ("GET", "/manage/passerelles/members", 303),
+    "static": ("GET", "/static/css/app.css", 200),
+}
+
+NOT_FOUND = ["/events/draft-event", "/events/nothing-here", "/no-such-page", "/static/nope.css"]
+
+
+def route_names(entries: list[BaseRoute], prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, Mount) and entry.routes:
+            names |= route_names(entry.routes, f"{prefix}{entry.name}:")
+        elif isinstance(entry, Route | Mount):
+            names.add(prefix + entry.name)
+    return names
+
+
+def endpoints(entries: list[BaseRoute]) -> list[Route]:
+    found: list[Route] = []
+    for entry in entries:
+        if isinstance(entry, Mount) and entry.routes:
+            found += endpoints(entry.routes)
+        elif isinstance(entry, Route):
+            found.append(entry)
+    return found
+
+
+def test_every_route_is_listed_here():
+    assert route_names(routes) == set(ANONYMOUS)
+
+
+def test_every_endpoint_declares_who_may_call_it():
+    unguarded = [r.path for r in endpoints(routes) if not hasattr(r.endpoint, "access_policy")]
+    assert unguarded == []
+
+
+@pytest.fixture
+async def published_event(db):  # noqa: ARG001 - needs the emptied database first
+    organisation = await make_organisation()
+    start = datetime.now(UTC) + timedelta(days=10)
+    common = {
+        "organisation": organisation,
+        "kind": EventKind.JOB_FAIR,
+        "city": "Casablanca",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=6),
+    }
+    await Event.create(
+        slug="job-fair", status=EventStatus.PUBLISHED, title={"fr": "Salon"}, **common
+    )
+    await Event.create(
+        slug="draft-event", status=EventStatus.DRAFT, title={"fr": "Brouillon"}, **common
+    )
+
+
+@pytest.mark.usefixtures("published_event")
+@pytest.mark.parametrize("name", sorted(ANONYMOUS))
+async def test_anonymous_visitor_gets_the_expected_answer(client, name):
+    method, path, expected = ANONYMOUS[name]
+    response = await client.request(method, path)
+    assert response.status_code == expected, response.text[:500]
+    if expected == 303:
+        assert response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.usefixtures("published_event")
+@pytest.mark.parametrize("path", NOT_FOUND)
+async def test_unknown_or_unpublished_pages_are_not_found(client, path):
+    response = await client.get(path)
+    assert response.status_code == 404

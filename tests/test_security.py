@@ -1,0 +1,92 @@
+"""CSRF, security headers and who may open the back office."""
+
+from __future__ import annotations
+
+from server.models.enums import Role
+from tests.support import csrf_from, html, login, make_organisation, make_user
+
+
+async def test_a_post_without_csrf_token_is_refused(client):
+    await make_user("salma@example.org")
+    response = await client.post(
+        "/login", data={"email": "salma@example.org", "password": "correct horse battery"}
+    )
+    assert response.status_code == 403
+    assert "expired" in html(response).select_one("main").get_text()
+
+
+async def test_a_post_with_a_wrong_csrf_token_is_refused(client):
+    await client.get("/login")
+    response = await client.post("/login", data={"email": "a@b.c", "csrf_token": "forged"})
+    assert response.status_code == 403
+
+
+async def test_htmx_requests_send_the_token_in_a_header(client):
+    await make_user("salma@example.org")
+    await login(client, "salma@example.org")
+    token = csrf_from(await client.get("/account"))
+    response = await client.post("/logout", headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert response.status_code == 303
+
+
+async def test_the_csrf_token_changes_at_login(client):
+    await make_user("salma@example.org")
+    before = csrf_from(await client.get("/login"))
+    await login(client, "salma@example.org")
+    assert csrf_from(await client.get("/account")) != before
+
+
+async def test_pages_carry_security_headers(client):
+    response = await client.get("/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_pages_have_no_inline_script(client):
+    page = html(await client.get("/login"))
+    assert all(script.get("src") for script in page.find_all("script"))
+
+
+async def test_an_organiser_cannot_open_another_organisations_pages(client):
+    mine = await make_organisation("passerelles", "Passerelles")
+    await make_organisation("emploi-inclusion", "Emploi Inclusion")
+    await make_user("salma@example.org", organisation=mine)
+    await login(client, "salma@example.org")
+    assert (await client.get("/manage/passerelles/")).status_code == 200
+    for path in ("/manage/emploi-inclusion/", "/manage/emploi-inclusion/members"):
+        response = await client.get(path)
+        assert response.status_code == 403
+        assert "Emploi Inclusion" not in response.text
+
+
+async def test_checkin_staff_cannot_open_the_organiser_pages(client):
+    organisation = await make_organisation()
+    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    await login(client, "door@example.org")
+    assert (await client.get("/manage/passerelles/")).status_code == 403
+
+
+async def test_an_owner_can_open_the_organiser_pages(client):
+    organisation = await make_organisation()
+    await make_user("boss@example.org", organisation=organisation, role=Role.OWNER, name="Boss")
+    await login(client, "boss@example.org")
+    members = await client.get("/manage/passerelles/members")
+    assert members.status_code == 200
+    assert [td.text for td in html(members).select("tbody td:first-child")] == ["Boss"]
+
+
+async def test_an_unknown_organisation_is_not_found(client):
+    await make_user("salma@example.org")
+    await login(client, "salma@example.org")
+    assert (await client.get("/manage/nowhere/")).status_code == 404
+
+
+async def test_anonymous_visitors_are_sent_to_login(client):
+    await make_organisation()
+    response = await client.get("/manage/passerelles/")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fmanage%2Fpasserelles%2F"
