@@ -17,6 +17,7 @@ import asyncpg
 import httpx
 import pytest
 from tortoise import connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from server.app import create_app
 from server.cli import apply_migrations
@@ -70,6 +71,9 @@ async def database(
     else:
         url = await create_postgres_database(pg_name)
     await apply_migrations(url)
+    # Tortoise caches insert statements per connection name and table, not per dialect; this
+    # process switches from SQLite to PostgreSQL under the same name, so the cache must go.
+    EXECUTOR_CACHE.clear()
     await open_database(url)
     yield Database(backend, url)
     await close_database()

@@ -26,7 +26,8 @@ async def test_wrong_password_rerenders_the_form_with_an_error(client):
     assert response.status_code == 422
     page = html(response)
     assert (
-        page.select_one(".alert-error").get_text(strip=True) == "E-mail or password is incorrect."
+        page.select_one(".alert-error").get_text(strip=True)
+        == "Adresse e-mail ou mot de passe incorrect."
     )
     assert page.select_one("input[name=email]")["value"] == "salma@example.org"
     assert (await client.get("/account")).status_code == 303
@@ -35,7 +36,7 @@ async def test_wrong_password_rerenders_the_form_with_an_error(client):
 async def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client):
     response = await login(client, "nobody@example.org", "whatever-password")
     assert response.status_code == 422
-    assert "E-mail or password is incorrect." in response.text
+    assert "Adresse e-mail ou mot de passe incorrect." in response.text
 
 
 async def test_organiser_login_lands_on_their_organisation(client):
@@ -77,7 +78,7 @@ async def test_account_is_blocked_after_five_failures_even_with_the_right_passwo
     async with other_browser:
         response = await login(other_browser, "salma@example.org", PASSWORD)
     assert response.status_code == 429
-    assert "Too many failed attempts" in html(response).select_one(".alert-error").text
+    assert "Trop de tentatives échouées" in html(response).select_one(".alert-error").text
     assert int(response.headers["retry-after"]) == 15 * 60
 
 

@@ -61,7 +61,7 @@ def test_every_endpoint_declares_who_may_call_it():
 
 
 @pytest.fixture
-async def published_event(db):  # noqa: ARG001 - needs the emptied database first
+async def published_event(db):
     organisation = await make_organisation()
     start = datetime.now(UTC) + timedelta(days=10)
     common = {

@@ -12,7 +12,7 @@ async def test_a_post_without_csrf_token_is_refused(client):
         "/login", data={"email": "salma@example.org", "password": "correct horse battery"}
     )
     assert response.status_code == 403
-    assert "expired" in html(response).select_one("main").get_text()
+    assert "a expiré" in html(response).select_one("main").get_text()
 
 
 async def test_a_post_with_a_wrong_csrf_token_is_refused(client):
