@@ -1,0 +1,165 @@
+"""Taking a seat, joining the waiting list, cancelling: the rules of DESIGN §4.
+
+No overbooking, whatever the number of people signing up at once, on SQLite and PostgreSQL: a seat
+is taken by one conditional UPDATE (`seats_taken < capacity`), which the database decides
+atomically; whoever does not get a seat gets the next waiting position from a counter bumped in
+the same transaction. On PostgreSQL that UPDATE locks the event row until the transaction ends,
+and on SQLite the transaction holds the write lock (BEGIN IMMEDIATE), so positions come out in
+order, without gaps or duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from server.codes import new_badge_serial
+from server.errors import AppError
+from server.i18n import lazy
+from server.models import Event, Registration
+from server.models.enums import EventStatus, RegistrationSource, RegistrationStatus
+
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+class RegistrationRefused(AppError):
+    """Sign-up is not possible; `code` says why (`not_open`, `closed`, `full`)."""
+
+    status_code = 409
+
+
+def check_open(event: Event, now: datetime) -> None:
+    """Raise RegistrationRefused unless `event` takes sign-ups at `now`."""
+    if event.status != EventStatus.PUBLISHED:
+        raise RegistrationRefused(lazy("Registration for this event is closed."), code="closed")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationRefused(
+            lazy("Registration for this event is not open yet."), code="not_open"
+        )
+    if (event.registration_closes_at and now >= event.registration_closes_at) or (
+        now >= event.ends_at
+    ):
+        raise RegistrationRefused(lazy("Registration for this event is closed."), code="closed")
+
+
+async def take_seat(event_id: int) -> bool:
+    """Take one seat if one is left: a single conditional UPDATE, true when it succeeded."""
+    changed = await Event.filter(
+        Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), id=event_id
+    ).update(seats_taken=F("seats_taken") + 1)
+    return changed == 1
+
+
+async def next_waiting_position(event_id: int) -> int:
+    """Hand out the next waiting position. Call inside a transaction: the UPDATE holds the
+    event row (PostgreSQL) or the write lock (SQLite) until it ends, so no two callers get the
+    same number."""
+    await Event.filter(id=event_id).update(waitlist_last_position=F("waitlist_last_position") + 1)
+    return await Event.get(id=event_id).values_list("waitlist_last_position", flat=True)  # type: ignore[return-value]
+
+
+async def register(
+    event: Event,
+    attendee_id: int,
+    *,
+    source: RegistrationSource = RegistrationSource.ONLINE,
+    answers: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> tuple[Registration, bool]:
+    """Register an attendee: a seat if one is left, else the waiting list.
+
+    Returns the registration and whether it is new; signing up again returns the existing active
+    registration unchanged. Raises RegistrationRefused (`not_open`, `closed`, `full`).
+    """
+    now = now or datetime.now(UTC)
+    existing = await Registration.get_or_none(
+        event_id=event.id, attendee_id=attendee_id, status__in=ACTIVE_STATUSES
+    )
+    if existing is not None:
+        return existing, False
+    if source != RegistrationSource.WALK_IN:
+        check_open(event, now)
+    try:
+        async with in_transaction():
+            if await take_seat(event.id):
+                status, position = RegistrationStatus.CONFIRMED, None
+            elif event.waitlist_enabled and source != RegistrationSource.WALK_IN:
+                status = RegistrationStatus.WAITLISTED
+                position = await next_waiting_position(event.id)
+            else:
+                raise RegistrationRefused(
+                    lazy("This event is full and has no waiting list."), code="full"
+                )
+            registration = await _save(event.id, attendee_id, status, position, source, answers)
+    except IntegrityError:
+        # The same person signed up twice at the same instant: the unique constraint kept one.
+        existing = await Registration.get(event_id=event.id, attendee_id=attendee_id)
+        return existing, False
+    return registration, True
+
+
+async def _save(
+    event_id: int,
+    attendee_id: int,
+    status: RegistrationStatus,
+    position: int | None,
+    source: RegistrationSource,
+    answers: dict[str, str] | None,
+) -> Registration:
+    """Insert the row, or revive a cancelled one (the pair event–attendee is unique)."""
+    fields = {
+        "status": status,
+        "waitlist_position": position,
+        "source": source,
+        "answers": answers or {},
+        "cancelled_at": None,
+        "created_at": datetime.now(UTC),
+    }
+    cancelled = await Registration.get_or_none(
+        event_id=event_id, attendee_id=attendee_id, status=RegistrationStatus.CANCELLED
+    )
+    if cancelled is not None:
+        await Registration.filter(id=cancelled.id).update(**fields)
+        return await Registration.get(id=cancelled.id)
+    return await Registration.create(
+        event_id=event_id, attendee_id=attendee_id, badge_serial=new_badge_serial(), **fields
+    )
+
+
+async def cancel(registration_id: int, *, now: datetime | None = None) -> Registration | None:
+    """Cancel a registration; a freed seat goes to the first person waiting.
+
+    Returns the promoted registration, if any. Cancelling twice changes nothing.
+    """
+    now = now or datetime.now(UTC)
+    async with in_transaction():
+        registration = await Registration.get(id=registration_id)
+        changed = await Registration.filter(id=registration_id, status__in=ACTIVE_STATUSES).update(
+            status=RegistrationStatus.CANCELLED, cancelled_at=now, waitlist_position=None
+        )
+        if changed == 0 or registration.status != RegistrationStatus.CONFIRMED:
+            return None
+        await Event.filter(id=registration.event_id).update(seats_taken=F("seats_taken") - 1)
+        return await promote_first_waiting(registration.event_id)
+
+
+async def promote_first_waiting(event_id: int) -> Registration | None:
+    """Give a free seat to the first person in line. Call inside a transaction."""
+    while True:
+        first = (
+            await Registration.filter(event_id=event_id, status=RegistrationStatus.WAITLISTED)
+            .order_by("waitlist_position")
+            .first()
+        )
+        if first is None or not await take_seat(event_id):
+            return None
+        promoted = await Registration.filter(
+            id=first.id, status=RegistrationStatus.WAITLISTED
+        ).update(status=RegistrationStatus.CONFIRMED, waitlist_position=None)
+        if promoted:
+            return await Registration.get(id=first.id)
+        # Someone cancelled that person in between: give the seat back and try the next one.
+        await Event.filter(id=event_id).update(seats_taken=F("seats_taken") - 1)
