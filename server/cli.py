@@ -141,11 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
+    # Every command works on an up-to-date schema, even on a fresh machine.
+    asyncio.run(apply_migrations(settings.database_url))
     if args.command == "createuser":
         return asyncio.run(create_user_command(settings, args))
     if args.command == "createorganisation":
         return asyncio.run(create_organisation_command(settings, args))
-    asyncio.run(apply_migrations(settings.database_url))
     if args.command in {"demo", "serve"} and (args.command == "demo" or args.demo):
         asyncio.run(load_demo_data(settings))
     if args.command == "serve":
