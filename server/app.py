@@ -24,7 +24,7 @@ from server.config import Settings
 from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
 from server.ratelimit import DatabaseFailureStore, FailureStore, LoginThrottle, RedisFailureStore
-from server.routes import accounts, manage, public
+from server.routes import accounts, attendee, manage, public
 from server.security import CSRFMiddleware, SecurityHeadersMiddleware, SessionAuthBackend
 from server.templating import Renderer, build_templates
 
@@ -36,6 +36,20 @@ log = logging.getLogger("tremplin")
 routes = [
     Route("/", public.home, name="home"),
     Route("/events/{slug:str}", public.event_detail, name="event"),
+    Route(
+        "/events/{slug:str}/register",
+        attendee.sign_up_page,
+        methods=["GET", "POST"],
+        name="sign_up",
+    ),
+    Route("/events/{slug:str}/registered", attendee.signed_up, name="signed_up"),
+    Route("/me/{token:str}", attendee.personal_page, name="me"),
+    Route(
+        "/me/{token:str}/registrations/{registration:int}/cancel",
+        attendee.cancel_registration,
+        methods=["POST"],
+        name="cancel_registration",
+    ),
     Route("/healthz", public.health, name="health"),
     Route("/login", accounts.login, methods=["GET", "POST"], name="login"),
     Route("/logout", accounts.logout, methods=["POST"], name="logout"),

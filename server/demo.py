@@ -1047,16 +1047,17 @@ EDUCATION = (
     (EducationLevel.HIGHER, 17),
     (EducationLevel.UNDISCLOSED, 5),
 )
+# Keys of server.labels.SECTORS, as the sign-up form stores them.
 SECTORS = (
-    "BTP",
-    "hôtellerie-restauration",
-    "centres d'appels",
+    "construction",
+    "hospitality",
+    "call_centres",
     "textile",
-    "agroalimentaire",
-    "logistique",
-    "numérique",
-    "services à la personne",
-    "commerce",
+    "agriculture",
+    "logistics",
+    "digital",
+    "care",
+    "retail",
 )
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 GATES = ("A", "B")

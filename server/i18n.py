@@ -40,6 +40,9 @@ LANGUAGES: dict[str, Language] = {
     "en": Language("en", "English", "ltr"),
 }
 
+# Babel's locale for each interface language: Moroccan French and Arabic formats.
+BABEL_LOCALES = {"fr": "fr_MA", "ar": "ar_MA", "en": "en_GB"}
+
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
 

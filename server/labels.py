@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
-from server.i18n import gettext, lazy
-from server.models.enums import EventKind, EventStatus, Role
+from babel import Locale
+
+from server.i18n import BABEL_LOCALES, gettext, lazy
+from server.models.enums import (
+    EducationLevel,
+    EventKind,
+    EventStatus,
+    Gender,
+    LegalStatus,
+    RegistrationStatus,
+    Role,
+)
 
 LABELS: dict[StrEnum, str] = {
     EventKind.JOB_FAIR: lazy("Job fair"),
@@ -20,6 +31,66 @@ LABELS: dict[StrEnum, str] = {
     Role.OWNER: lazy("Owner"),
     Role.ORGANISER: lazy("Organiser"),
     Role.CHECKIN: lazy("Check-in staff"),
+    Gender.FEMALE: lazy("Woman"),
+    Gender.MALE: lazy("Man"),
+    Gender.OTHER: lazy("Other"),
+    Gender.UNDISCLOSED: lazy("I prefer not to say"),
+    LegalStatus.REGULARISED: lazy("Regularised (residence permit)"),
+    LegalStatus.REFUGEE: lazy("Refugee"),
+    LegalStatus.ASYLUM_SEEKER: lazy("Asylum seeker"),
+    LegalStatus.OTHER: lazy("Other situation"),
+    LegalStatus.UNDISCLOSED: lazy("I prefer not to say"),
+    EducationLevel.NONE: lazy("No schooling"),
+    EducationLevel.PRIMARY: lazy("Primary school"),
+    EducationLevel.SECONDARY: lazy("Secondary school"),
+    EducationLevel.VOCATIONAL: lazy("Vocational training"),
+    EducationLevel.HIGHER: lazy("University"),
+    EducationLevel.UNDISCLOSED: lazy("I prefer not to say"),
+    RegistrationStatus.PENDING: lazy("Awaiting approval"),
+    RegistrationStatus.CONFIRMED: lazy("Confirmed"),
+    RegistrationStatus.WAITLISTED: lazy("On the waiting list"),
+    RegistrationStatus.CANCELLED: lazy("Cancelled"),
+}
+
+# Moroccan cities where most programmes work; the sign-up form also accepts another city.
+CITIES = (
+    "Casablanca",
+    "Rabat",
+    "Salé",
+    "Tanger",
+    "Tétouan",
+    "Oujda",
+    "Nador",
+    "Fès",
+    "Meknès",
+    "Marrakech",
+    "Agadir",
+    "Laâyoune",
+)
+
+SECTORS: dict[str, str] = {
+    "construction": lazy("Construction"),
+    "hospitality": lazy("Hotels and restaurants"),
+    "call_centres": lazy("Call centres"),
+    "textile": lazy("Textile and clothing"),
+    "agriculture": lazy("Agriculture and food"),
+    "logistics": lazy("Transport and logistics"),
+    "digital": lazy("Digital and IT"),
+    "care": lazy("Care and domestic services"),
+    "retail": lazy("Shops and sales"),
+    "crafts": lazy("Crafts and repairs"),
+}
+
+SPOKEN_LANGUAGES: dict[str, str] = {
+    "ar": lazy("Arabic"),
+    "fr": lazy("French"),
+    "en": lazy("English"),
+    "es": lazy("Spanish"),
+    "pt": lazy("Portuguese"),
+    "wo": lazy("Wolof"),
+    "ff": lazy("Fula"),
+    "bm": lazy("Bambara"),
+    "ln": lazy("Lingala"),
 }
 
 
@@ -27,3 +98,22 @@ def label(value: StrEnum) -> str:
     """The translated display name of an enum value (its raw value when none is defined)."""
     message = LABELS.get(value)
     return gettext(message) if message else str(value)
+
+
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
+
+
+@cache
+def countries(language: str) -> tuple[tuple[str, str], ...]:
+    """(ISO code, name in `language`) of every country, by name."""
+    names = Locale.parse(BABEL_LOCALES.get(language, language)).territories
+    return tuple(
+        sorted(
+            (
+                (code, name)
+                for code, name in names.items()
+                if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+            ),
+            key=lambda item: item[1],
+        )
+    )

@@ -19,12 +19,9 @@ from server.security import csrf_token, signed_in_user
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
 
-# Babel's locale for each interface language: Moroccan French and Arabic formats.
-BABEL_LOCALES = {"fr": "fr_MA", "ar": "ar_MA", "en": "en_GB"}
-
 
 def _babel_locale() -> str:
-    return BABEL_LOCALES[i18n.current_language().code]
+    return i18n.BABEL_LOCALES[i18n.current_language().code]
 
 
 def local_datetime(value: datetime, format: str = "medium") -> str:

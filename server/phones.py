@@ -1,0 +1,21 @@
+"""Phone numbers as people type them, stored as E.164."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGION = "MA"  # a number typed without a country code is Moroccan: 06… → +2126…
+
+
+def normalise_phone(text: str) -> str | None:
+    """The E.164 form of a valid phone number (`+212612345678`), or None when it is not one."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    try:
+        number = phonenumbers.parse(cleaned, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,156 @@
+"""Signing up for an event, and the person's own page behind their personal link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.badge_codes import make_badge_code
+from server.errors import NotFound, ValidationFailed
+from server.i18n import current_language, gettext, lazy, pick_text
+from server.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, countries, label
+from server.models import Event, Registration
+from server.models.enums import EducationLevel, Gender, LegalStatus, RegistrationStatus
+from server.qr import qr_svg
+from server.security import Anyone, requires
+from server.services import events
+from server.services.registrations import RegistrationRefused, cancel
+from server.services.signup import SignUpForm, attendee_for_token, sign_up
+from server.templating import local_time
+
+TEXT_FIELDS = (
+    "phone",
+    "first_name",
+    "last_name",
+    "email",
+    "gender",
+    "birth_year",
+    "nationality",
+    "legal_status",
+    "city",
+    "education_level",
+)
+CHECKBOX_GROUPS = ("languages", "sectors", "session_ids")
+
+
+async def _read_form(request: Request) -> SignUpForm:
+    form = await request.form()
+    text = {name: str(form.get(name, "")) for name in TEXT_FIELDS}
+    groups = {name: [str(v) for v in form.getlist(name)] for name in CHECKBOX_GROUPS}
+    return SignUpForm(
+        **text,
+        **groups,
+        consent_processing=form.get("consent_processing") == "yes",
+        consent_share=form.get("consent_share") == "yes",
+    )
+
+
+def _options(values: Iterable[StrEnum]) -> list[tuple[str, str]]:
+    return [(value.value, label(value)) for value in values]
+
+
+def _form_context(
+    event: Event, sessions: list[Event], form: SignUpForm, errors: dict[str, str]
+) -> dict[str, Any]:
+    language = current_language().code
+    return {
+        "event": event,
+        "form": form,
+        "errors": errors,
+        "sessions": sessions,
+        "sessions_options": [
+            (str(s.id), f"{local_time(s.starts_at)} · {pick_text(s.title)}") for s in sessions
+        ],
+        "gender_options": _options(Gender),
+        "legal_status_options": _options(LegalStatus),
+        "education_options": _options(EducationLevel),
+        "countries": countries(language),
+        "city_options": [(city, city) for city in CITIES],
+        "language_options": [(code, gettext(name)) for code, name in SPOKEN_LANGUAGES.items()],
+        "sector_options": [(code, gettext(name)) for code, name in SECTORS.items()],
+    }
+
+
+@requires(Anyone())
+async def sign_up_page(request: Request) -> Response:
+    renderer = request.app.state.renderer
+    event = await events.public_event(request.path_params["slug"])
+    sessions = sorted(event.sessions, key=lambda session: session.starts_at)
+    if request.method == "GET":
+        form = SignUpForm()
+        return renderer.page(request, "pages/signup.html", _form_context(event, sessions, form, {}))
+    form = await _read_form(request)
+    language = current_language().code
+    try:
+        outcome = await sign_up(
+            event, sessions, form, language=language, countries={c for c, _ in countries(language)}
+        )
+    except ValidationFailed as failure:
+        context = _form_context(event, sessions, form, failure.errors)
+        return renderer.page(request, "pages/signup.html", context, status_code=422)
+    except RegistrationRefused as refusal:
+        context = _form_context(event, sessions, form, {}) | {"refusal": refusal}
+        return renderer.page(request, "pages/signup.html", context, status_code=409)
+    if outcome.personal_token is None:
+        target = request.url_for("signed_up", slug=event.slug)
+        return RedirectResponse(target.path, status_code=303)
+    target = request.url_for("me", token=outcome.personal_token)
+    return RedirectResponse(f"{target.path}?welcome={event.slug}", status_code=303)
+
+
+@requires(Anyone())
+async def signed_up(request: Request) -> Response:
+    """For a phone number already known: the data stays behind the personal link."""
+    event = await events.public_event(request.path_params["slug"])
+    return request.app.state.renderer.page(request, "pages/signed_up.html", {"event": event})
+
+
+@requires(Anyone())
+async def personal_page(request: Request) -> Response:
+    attendee = await attendee_for_token(request.path_params["token"])
+    if attendee is None:
+        raise NotFound(lazy("This personal link is not valid any more."))
+    registrations = (
+        await Registration.filter(attendee_id=attendee.id)
+        .select_related("event")
+        .order_by("event__starts_at")
+    )
+    secret = request.app.state.settings.secret_key
+    badges = {
+        registration.id: qr_svg(
+            make_badge_code(secret, registration.event_id, registration.id),
+            title=registration.badge_serial,
+        )
+        for registration in registrations
+        if registration.status == RegistrationStatus.CONFIRMED
+    }
+    return request.app.state.renderer.page(
+        request,
+        "pages/me.html",
+        {
+            "attendee": attendee,
+            "registrations": registrations,
+            "badges": badges,
+            "token": request.path_params["token"],
+            "welcome": request.query_params.get("welcome"),
+        },
+    )
+
+
+@requires(Anyone())
+async def cancel_registration(request: Request) -> Response:
+    token = request.path_params["token"]
+    attendee = await attendee_for_token(token)
+    if attendee is None:
+        raise NotFound(lazy("This personal link is not valid any more."))
+    registration = await Registration.get_or_none(
+        id=request.path_params["registration"], attendee_id=attendee.id
+    )
+    if registration is None:
+        raise NotFound(lazy("This registration does not exist."))
+    await cancel(registration.id)
+    return RedirectResponse(request.url_for("me", token=token).path, status_code=303)

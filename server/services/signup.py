@@ -1,0 +1,154 @@
+"""A person signs up for an event (and sessions of a fair) with a phone number."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from server.errors import ValidationFailed
+from server.i18n import lazy
+from server.labels import SECTORS, SPOKEN_LANGUAGES
+from server.models import Attendee, Event, Registration
+from server.models.enums import EducationLevel, Gender, LegalStatus
+from server.phones import normalise_phone
+from server.services.registrations import RegistrationRefused, register
+
+FIRST_BIRTH_YEAR = 1940
+YOUNGEST_AGE = 15
+
+
+@dataclass
+class SignUpForm:
+    """What the sign-up form sends, as typed (lists for the checkbox groups)."""
+
+    phone: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    gender: str = Gender.UNDISCLOSED.value
+    birth_year: str = ""
+    nationality: str = ""
+    legal_status: str = LegalStatus.UNDISCLOSED.value
+    city: str = ""
+    education_level: str = EducationLevel.UNDISCLOSED.value
+    languages: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    session_ids: list[str] = field(default_factory=list)
+    consent_processing: bool = False
+    consent_share: bool = False
+
+
+@dataclass(frozen=True)
+class SignUpOutcome:
+    attendee: Attendee
+    registrations: list[Registration]
+    personal_token: str | None  # shown once, to a person who just created their record
+    already_registered: bool
+
+
+def validate(form: SignUpForm, *, sessions: list[Event], countries: set[str]) -> dict[str, str]:
+    """Field name → message for everything wrong in the form (empty when it is fine)."""
+    errors: dict[str, str] = {}
+    if not form.phone.strip():
+        errors["phone"] = lazy("Enter your phone number.")
+    elif normalise_phone(form.phone) is None:
+        errors["phone"] = lazy(
+            "This phone number is not valid. Write it as 06 12 34 56 78, "
+            "or with the country code, such as +221 77 123 45 67."
+        )
+    if not form.first_name.strip():
+        errors["first_name"] = lazy("Enter your first name.")
+    if not form.last_name.strip():
+        errors["last_name"] = lazy("Enter your last name.")
+    email = form.email.strip()
+    if email and ("@" not in email or "." not in email.rsplit("@", 1)[-1]):
+        errors["email"] = lazy("This e-mail address is not valid.")
+    if form.birth_year.strip():
+        this_year = datetime.now(UTC).year
+        if not form.birth_year.strip().isdigit() or not (
+            FIRST_BIRTH_YEAR <= int(form.birth_year) <= this_year - YOUNGEST_AGE
+        ):
+            errors["birth_year"] = lazy("Enter a year of birth such as 1995.")
+    if form.nationality and form.nationality not in countries:
+        errors["nationality"] = lazy("Choose a country from the list.")
+    for name, enum in (
+        ("gender", Gender),
+        ("legal_status", LegalStatus),
+        ("education_level", EducationLevel),
+    ):
+        if getattr(form, name) not in {member.value for member in enum}:
+            errors[name] = lazy("Choose an answer from the list.")
+    if not set(form.languages) <= set(SPOKEN_LANGUAGES) or not set(form.sectors) <= set(SECTORS):
+        errors["languages"] = lazy("Choose an answer from the list.")
+    session_ids = {str(session.id) for session in sessions}
+    if not set(form.session_ids) <= session_ids:
+        errors["session_ids"] = lazy("Choose sessions of this event only.")
+    if not form.consent_processing:
+        errors["consent_processing"] = lazy(
+            "We need your agreement to keep your registration. Without it we cannot sign you up."
+        )
+    return errors
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def sign_up(
+    event: Event, sessions: list[Event], form: SignUpForm, *, language: str, countries: set[str]
+) -> SignUpOutcome:
+    """Register a person for `event` and the chosen sessions.
+
+    The person is found by phone number, or created. Someone already registered gets their
+    registration back, not a second one. Raises ValidationFailed (field errors) or
+    RegistrationRefused (closed, full).
+    """
+    errors = validate(form, sessions=sessions, countries=countries)
+    if errors:
+        raise ValidationFailed(errors)
+    phone = normalise_phone(form.phone)
+    now = datetime.now(UTC)
+    attendee = await Attendee.get_or_none(phone=phone)
+    token: str | None = None
+    async with in_transaction():
+        if attendee is None:
+            token = secrets.token_urlsafe(24)
+            attendee = await Attendee.create(
+                phone=phone,
+                first_name=form.first_name.strip(),
+                last_name=form.last_name.strip(),
+                email=form.email.strip().lower() or None,
+                gender=form.gender,
+                birth_year=int(form.birth_year) if form.birth_year.strip() else None,
+                nationality=form.nationality,
+                legal_status=form.legal_status,
+                city=form.city.strip(),
+                languages=sorted(set(form.languages)),
+                education_level=form.education_level,
+                sectors=sorted(set(form.sectors)),
+                preferred_language=language,
+                consent_processing_at=now,
+                consent_share_at=now if form.consent_share else None,
+                access_token_hash=hash_token(token),
+            )
+        main, created = await register(event, attendee.id)
+        registrations = [main]
+        for session in sessions:
+            if str(session.id) in form.session_ids:
+                try:
+                    registrations.append((await register(session, attendee.id))[0])
+                except RegistrationRefused:
+                    continue  # a full or closed session does not undo the fair sign-up
+        await Attendee.filter(id=attendee.id).update(last_activity_at=now)
+    return SignUpOutcome(attendee, registrations, token, already_registered=not created)
+
+
+async def attendee_for_token(token: str) -> Attendee | None:
+    """The person a personal link belongs to; None for an unknown or revoked link."""
+    if not token:
+        return None
+    return await Attendee.get_or_none(access_token_hash=hash_token(token), anonymised_at=None)

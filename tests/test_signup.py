@@ -1,0 +1,183 @@
+"""Signing up from the event page, and the personal page behind the link."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from server.badge_codes import read_badge_code
+from server.models import Attendee, Event, Registration
+from server.models.enums import EventKind, EventStatus, RegistrationStatus
+from tests.support import csrf_from, html, make_organisation
+
+SETTINGS_SECRET = "test-secret-key-" + "x" * 32
+
+
+@pytest.fixture
+async def fair(db):
+    organisation = await make_organisation()
+    start = datetime.now(UTC) + timedelta(days=14)
+    common = {"organisation": organisation, "city": "Casablanca", "status": EventStatus.PUBLISHED}
+    fair = await Event.create(
+        slug="salon",
+        kind=EventKind.JOB_FAIR,
+        title={"fr": "Salon de l'emploi", "ar": "معرض التوظيف"},
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        capacity=200,
+        **common,
+    )
+    await Event.create(
+        slug="atelier-cv",
+        parent=fair,
+        kind=EventKind.WORKSHOP,
+        title={"fr": "Atelier CV"},
+        starts_at=start + timedelta(hours=1),
+        ends_at=start + timedelta(hours=2),
+        capacity=1,
+        waitlist_enabled=False,
+        **common,
+    )
+    return fair
+
+
+def valid_form(**changes: str) -> dict[str, object]:
+    form: dict[str, object] = {
+        "phone": "06 12 34 56 78",
+        "first_name": "Aminata",
+        "last_name": "Diallo",
+        "gender": "female",
+        "birth_year": "1996",
+        "nationality": "SN",
+        "legal_status": "regularised",
+        "city": "Casablanca",
+        "education_level": "secondary",
+        "languages": ["fr", "wo"],
+        "sectors": ["hospitality"],
+        "consent_processing": "yes",
+    }
+    form.update(changes)
+    return form
+
+
+async def submit(client, slug: str, form: dict[str, object], lang: str = "fr"):
+    page = await client.get(f"/events/{slug}/register?lang={lang}")
+    return await client.post(
+        f"/events/{slug}/register", data={**form, "csrf_token": csrf_from(page)}
+    )
+
+
+async def test_the_event_page_leads_to_the_sign_up_form(client, fair):
+    page = html(await client.get("/events/salon"))
+    link = page.select_one("a.button-primary")
+    assert link["href"].endswith("/events/salon/register")
+    form = html(await client.get(link["href"]))
+    assert form.select_one("#field-phone")["type"] == "tel"
+    assert [label.get_text(strip=True) for label in form.select("input[name=session_ids] + span")]
+
+
+async def test_signing_up_shows_the_badge_on_the_personal_page(client, fair):
+    response = await submit(client, "salon", valid_form())
+    assert response.status_code == 303
+    personal = await client.get(response.headers["location"])
+    page = html(personal)
+    assert "Merci, vous êtes inscrit" in page.select_one(".alert-success").get_text()
+    registration = await Registration.get(event_id=fair.id)
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert page.select_one(".badge-serial").get_text() == registration.badge_serial
+    assert page.select_one(".badge svg.qr path") is not None
+    attendee = await Attendee.get(id=registration.attendee_id)
+    assert attendee.phone == "+212612345678"
+    assert attendee.languages == ["fr", "wo"]
+    assert attendee.consent_share_at is None
+
+
+async def test_chosen_sessions_are_registered_too(client, fair):
+    session = await Event.get(slug="atelier-cv")
+    await submit(client, "salon", valid_form(session_ids=[str(session.id)]))
+    assert await Registration.filter(event_id=session.id).count() == 1
+
+
+async def test_a_bad_phone_number_is_explained_next_to_the_field_and_nothing_is_lost(client, fair):
+    response = await submit(client, "salon", valid_form(phone="12345"))
+    assert response.status_code == 422
+    page = html(response)
+    assert "n'est pas valide" in page.select_one("#error-phone").get_text()
+    assert page.select_one("#field-first_name")["value"] == "Aminata"
+    assert page.select_one("#field-phone")["value"] == "12345"
+    assert page.select_one("#field-nationality option[selected]")["value"] == "SN"
+    assert {i["value"] for i in page.select("input[name=languages][checked]")} == {"fr", "wo"}
+    assert await Registration.all().count() == 0
+
+
+async def test_consent_to_processing_is_required(client, fair):
+    form = valid_form()
+    del form["consent_processing"]
+    response = await submit(client, "salon", form, lang="ar")
+    assert response.status_code == 422
+    error = html(response).select_one("#error-consent_processing").get_text()
+    assert "موافقتك" in error
+    assert await Attendee.all().count() == 0
+
+
+async def test_a_closed_event_refuses_the_sign_up_with_a_message(client, fair):
+    page = await client.get("/events/salon/register")
+    await Event.filter(id=fair.id).update(
+        registration_closes_at=datetime.now(UTC) - timedelta(minutes=1)
+    )
+    response = await client.post(
+        "/events/salon/register", data={**valid_form(), "csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 409
+    assert "closes" in html(response).select_one(".alert-error").get_text()
+
+
+async def test_a_full_event_without_waiting_list_refuses_the_sign_up(client, fair):
+    await Event.filter(id=fair.id).update(capacity=0, waitlist_enabled=False)
+    response = await submit(client, "salon", valid_form())
+    assert response.status_code == 409
+    assert "complet" in html(response).select_one(".alert-error").get_text()
+
+
+async def test_signing_up_again_with_the_same_phone_shows_the_existing_registration(client, fair):
+    first = await submit(client, "salon", valid_form())
+    assert first.status_code == 303
+    again = await submit(client, "salon", valid_form(phone="+212612345678", first_name="X"))
+    assert again.status_code == 303
+    assert again.headers["location"] == "/events/salon/registered"
+    assert await Registration.all().count() == 1
+    page = html(await client.get(again.headers["location"]))
+    assert "Aminata" not in page.get_text()
+
+
+async def test_the_qr_code_carries_a_signed_code_of_the_registration(client, fair):
+    response = await submit(client, "salon", valid_form())
+    personal = await client.get(response.headers["location"])
+    registration = await Registration.get(event_id=fair.id)
+    from server.badge_codes import make_badge_code
+    from server.qr import qr_svg
+
+    expected = qr_svg(make_badge_code(SETTINGS_SECRET, fair.id, registration.id))
+    path = html(personal).select_one(".badge svg.qr path")["d"]
+    assert path in expected
+    assert read_badge_code(
+        SETTINGS_SECRET, make_badge_code(SETTINGS_SECRET, fair.id, registration.id)
+    )
+
+
+async def test_cancelling_from_the_personal_page(client, fair):
+    response = await submit(client, "salon", valid_form())
+    personal_url = response.headers["location"].split("?")[0]
+    page = await client.get(personal_url)
+    form = html(page).select_one("form[action*=cancel]")
+    cancelled = await client.post(form["action"], data={"csrf_token": csrf_from(page)})
+    assert cancelled.status_code == 303
+    after = html(await client.get(personal_url))
+    assert after.select_one(".status-cancelled") is not None
+    assert after.select_one("form[action*=cancel]") is None
+    assert (await Registration.get(event_id=fair.id)).status == RegistrationStatus.CANCELLED
+
+
+async def test_an_unknown_personal_link_is_not_found(client, fair):
+    assert (await client.get("/me/not-a-real-token")).status_code == 404
