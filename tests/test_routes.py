@@ -17,6 +17,10 @@ from tests.support import make_organisation
 ANONYMOUS = {
     "home": ("GET", "/", 200),
     "event": ("GET", "/events/job-fair", 200),
+    "sign_up": ("GET", "/events/job-fair/register", 200),
+    "signed_up": ("GET", "/events/job-fair/registered", 200),
+    "me": ("GET", "/me/unknown-token", 404),
+    "cancel_registration": ("POST", "/me/unknown-token/registrations/1/cancel", 403),
     "health": ("GET", "/healthz", 200),
     "login": ("GET", "/login", 200),
     "logout": ("POST", "/logout", 403),  # no CSRF token: refused before anything else
@@ -28,7 +32,13 @@ ANONYMOUS = {
     "static": ("GET", "/static/css/app.css", 200),
 }
 
-NOT_FOUND = ["/events/draft-event", "/events/nothing-here", "/no-such-page", "/static/nope.css"]
+NOT_FOUND = [
+    "/events/draft-event",
+    "/events/draft-event/register",
+    "/events/nothing-here",
+    "/no-such-page",
+    "/static/nope.css",
+]
 
 
 def route_names(entries: list[BaseRoute], prefix: str = "") -> set[str]:

@@ -174,7 +174,7 @@ async def test_cancelling_from_the_personal_page(client, fair):
     cancelled = await client.post(form["action"], data={"csrf_token": csrf_from(page)})
     assert cancelled.status_code == 303
     after = html(await client.get(personal_url))
-    assert after.select_one(".status-cancelled") is not None
+    assert after.select_one("span.status-cancelled") is not None
     assert after.select_one("form[action*=cancel]") is None
     assert (await Registration.get(event_id=fair.id)).status == RegistrationStatus.CANCELLED
 
