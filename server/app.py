@@ -25,7 +25,12 @@ from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
 from server.ratelimit import DatabaseFailureStore, FailureStore, LoginThrottle, RedisFailureStore
 from server.routes import accounts, attendee, manage, public
-from server.security import CSRFMiddleware, SecurityHeadersMiddleware, SessionAuthBackend
+from server.security import (
+    CSRFMiddleware,
+    SecurityHeadersMiddleware,
+    SessionAuthBackend,
+    add_security_headers,
+)
 from server.templating import Renderer, build_templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -162,7 +167,9 @@ async def _http_error_handler(request: Request, exc: Exception) -> Response:
 
 async def _server_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _error_response(request, request.app.state.renderer, 500, "server_error")
+    response = _error_response(request, request.app.state.renderer, 500, "server_error")
+    add_security_headers(response.headers)
+    return response
 
 
 def __getattr__(name: str) -> Starlette:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
+from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -82,7 +83,8 @@ class SessionAuthBackend(AuthenticationBackend):
 
 
 def signed_in_user(request: Request) -> User | None:
-    user = request.user
+    # Read from the scope: an error page can be rendered before the auth middleware ran.
+    user = request.scope.get("user")
     return user.record if isinstance(user, StaffUser) else None
 
 
@@ -101,7 +103,9 @@ def end_session(request: Request) -> None:
 
 
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token, created on first use."""
+    """The session's CSRF token, created on first use ("" where there is no session)."""
+    if "session" not in request.scope:
+        return ""
     token = request.session.get("csrf")
     if not token:
         token = rotate_csrf_token(request)
@@ -188,7 +192,25 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 # --- security headers -------------------------------------------------------------------------
 
 
+SECURITY_HEADERS = (
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-frame-options", "DENY"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+    ("permissions-policy", "camera=(self), microphone=(), geolocation=()"),
+    ("cross-origin-opener-policy", "same-origin"),
+)
+
+
+def add_security_headers(headers: MutableHeaders) -> None:
+    for name, value in SECURITY_HEADERS:
+        headers[name] = value
+
+
 class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS to every response. The 500 page is sent from outside every
+    middleware, so its handler calls add_security_headers() itself."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -199,16 +221,7 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-                    (b"x-frame-options", b"DENY"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                ]
-                message["headers"] = headers
+                add_security_headers(MutableHeaders(scope=message))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
