@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import time
 
 import httpx
+import pytest
 from bs4 import BeautifulSoup
 
 from server.models import Membership, Organisation, User
@@ -73,3 +77,27 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
         "/login",
         data={"email": email, "password": password, "csrf_token": csrf_from(page)},
     )
+
+
+# --- a real server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(base_url: str, server: subprocess.Popen, *, seconds: float = 90) -> None:
+    """Wait for `/healthz` to answer; fail the test if the server dies or never answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("the server did not start")
+        time.sleep(0.3)

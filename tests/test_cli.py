@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from server.demo import load_demo
 from server.models import Event, Membership, Registration, User
 from server.models.enums import RegistrationStatus, Role
 from server.passwords import verify_password
-from tests.support import html
+from tests.support import free_port, html, wait_until_healthy
 
 
 def run_cli(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -125,12 +122,6 @@ async def test_demo_data_keeps_the_seat_counters_true(db):
         assert positions == list(range(1, len(positions) + 1))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_serve_demo_with_two_workers_shows_demo_events_in_each_language(tmp_path):
     port = free_port()
     env = {**os.environ, "DATA_DIR": str(tmp_path)}
@@ -144,16 +135,7 @@ def test_serve_demo_with_two_workers_shows_demo_events_in_each_language(tmp_path
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail("the server did not start")
-            time.sleep(0.3)
+        wait_until_healthy(base, server)
         titles = {}
         for lang in ("fr", "ar", "en"):
             page = html(httpx.get(f"{base}/?lang={lang}", timeout=10))

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from tests.conftest import IN_CI
+from tests.support import free_port, wait_until_healthy
 
 CHROMIUM = shutil.which("chromium")
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output" / "browser"
@@ -35,17 +33,11 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 740}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on SQLite with the demo data, served by uvicorn on a free port."""
     data_dir = tmp_path_factory.mktemp("live")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATA_DIR": str(data_dir), "DEMO_PASSWORD": "demo-password"}
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
@@ -55,17 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.fail("the live server did not start")
-        time.sleep(0.3)
+    wait_until_healthy(base, server)
     yield base
     server.terminate()
     server.wait(timeout=30)
