@@ -162,7 +162,9 @@ async def _app_error_handler(request: Request, exc: Exception) -> Response:
 
 async def _http_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _error_response(request, request.app.state.renderer, exc.status_code, "http")
+    response = _error_response(request, request.app.state.renderer, exc.status_code, "http")
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def _server_error_handler(request: Request, exc: Exception) -> Response:

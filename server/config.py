@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -15,8 +16,8 @@ from typing import Any
 DEFAULT_DATA_DIR = Path("data")
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, *, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help}, repr=not secret)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Settings:
         "",
         "Key that signs sessions, CSRF tokens and badge codes. When unset, one is generated "
         "and kept in DATA_DIR/secret_key; set the same value on every host.",
+        secret=True,
     )
     base_url: str = _setting(
         "http://127.0.0.1:8000", "Public address of the site, used in links sent by e-mail or SMS."
@@ -42,7 +44,7 @@ class Settings:
     smtp_host: str = _setting("", "SMTP server for e-mail; e-mail is not sent when empty.")
     smtp_port: int = _setting(587, "SMTP server port.")
     smtp_user: str = _setting("", "SMTP user name, if the server asks for one.")
-    smtp_password: str = _setting("", "SMTP password.")
+    smtp_password: str = _setting("", "SMTP password.", secret=True)
     smtp_from: str = _setting("Tremplin <no-reply@localhost>", "Sender address of the e-mails.")
     smtp_starttls: bool = _setting(True, "Use STARTTLS with the SMTP server.")
     redis_url: str = _setting(
@@ -93,10 +95,15 @@ def load_or_create_secret(data_dir: Path) -> str:
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
+    # Written to a private temporary file, then linked into place: a worker starting at the same
+    # moment either wins the link or reads the complete key of the one that did, never half of it.
+    fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker created it first
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        os.link(temporary, path)
+    except FileExistsError:
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    finally:
+        os.unlink(temporary)
     return key

@@ -146,4 +146,6 @@ class LanguageMiddleware:
                 headers.append("set-cookie", morsel.OutputString())
             await send(message)
 
+        # Not reset afterwards: each request runs in its own task and context, and the 500 page,
+        # rendered outside this middleware, must still speak the person's language.
         await self.app(scope, receive, send_with_cookie)

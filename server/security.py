@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -140,7 +141,7 @@ class CSRFMiddleware:
         body: list[Message] = []
         if not sent:
             body, sent = await _read_form_token(scope, receive)
-        if not expected or not sent or not hmac.compare_digest(expected, sent):
+        if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
             response = await self.on_failure(scope)
             await response(scope, receive, send)
             return
@@ -172,8 +173,11 @@ async def _read_form_token(scope: Scope, receive: Receive) -> tuple[list[Message
         return messages, fields.get(CSRF_FIELD, "")
     if content_type.startswith("multipart/form-data"):
         request = Request(scope, _replay(messages, receive))
-        async with request.form(max_part_size=MAX_FORM_BYTES) as form:
-            token = form.get(CSRF_FIELD, "")
+        try:
+            async with request.form(max_part_size=MAX_FORM_BYTES) as form:
+                token = form.get(CSRF_FIELD, "")
+        except HTTPException:  # a malformed or oversized body carries no usable token
+            return messages, ""
         return messages, token if isinstance(token, str) else ""
     return messages, ""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -36,6 +37,13 @@ def local_time(value: datetime, format: str = "short") -> str:
     return format_time(value.astimezone(EVENT_TIMEZONE), format, locale=_babel_locale())
 
 
+def language_url(request: Request, code: str) -> str:
+    """This page in another language, as a relative link (never built from the Host header)."""
+    query = request.query_params.multi_items()
+    kept = [(key, value) for key, value in query if key != "lang"]
+    return f"{request.url.path}?{urlencode([*kept, ('lang', code)])}"
+
+
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
@@ -50,7 +58,7 @@ def build_templates() -> Jinja2Templates:
         text=i18n.pick_text,
         label=label,
     )
-    env.globals.update(languages=i18n.LANGUAGES, csrf_token=csrf_token)
+    env.globals.update(languages=i18n.LANGUAGES, csrf_token=csrf_token, language_url=language_url)
     return templates
 
 

@@ -188,3 +188,8 @@ async def test_short_new_password_is_refused_next_to_the_field(client):
     )
     assert response.status_code == 422
     assert html(response).select_one("#error-new_password") is not None
+
+
+async def test_a_very_long_email_is_an_ordinary_failed_login(client):
+    response = await login(client, "a" * 400 + "@example.org", "whatever-password")
+    assert response.status_code == 422

@@ -71,7 +71,8 @@ def test_every_endpoint_declares_who_may_call_it():
 
 
 @pytest.fixture
-async def published_event(db):
+async def published_event(db) -> Event:
+    """A published job fair and a draft event; returns the draft."""
     organisation = await make_organisation()
     start = datetime.now(UTC) + timedelta(days=10)
     common = {
@@ -84,7 +85,7 @@ async def published_event(db):
     await Event.create(
         slug="job-fair", status=EventStatus.PUBLISHED, title={"fr": "Salon"}, **common
     )
-    await Event.create(
+    return await Event.create(
         slug="draft-event", status=EventStatus.DRAFT, title={"fr": "Brouillon"}, **common
     )
 
@@ -104,3 +105,10 @@ async def test_anonymous_visitor_gets_the_expected_answer(client, name):
 async def test_unknown_or_unpublished_pages_are_not_found(client, path):
     response = await client.get(path)
     assert response.status_code == 404
+
+
+async def test_draft_sessions_are_not_shown_on_public_pages(client, published_event):
+    fair = await Event.get(slug="job-fair")
+    await Event.filter(id=published_event.id).update(parent_id=fair.id)
+    for path in ("/", "/events/job-fair"):
+        assert "Brouillon" not in (await client.get(path)).text

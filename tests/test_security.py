@@ -90,3 +90,35 @@ async def test_anonymous_visitors_are_sent_to_login(client):
     response = await client.get("/manage/passerelles/")
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fmanage%2Fpasserelles%2F"
+
+
+async def test_a_non_ascii_csrf_token_is_refused_not_a_server_error(client):
+    await client.get("/login")
+    response = await client.post("/login", data={"email": "a@b.c", "csrf_token": "é"})
+    assert response.status_code == 403
+    response = await client.post("/logout", headers={"X-CSRF-Token": "ü".encode("latin-1")})
+    assert response.status_code == 403
+
+
+async def test_a_malformed_multipart_body_is_refused_not_a_server_error(client):
+    await client.get("/login")
+    response = await client.post(
+        "/login", content=b"garbage", headers={"Content-Type": "multipart/form-data"}
+    )
+    assert response.status_code == 403
+
+
+async def test_checkin_staff_land_on_their_account_not_on_a_refusal(client):
+    organisation = await make_organisation()
+    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    response = await login(client, "door@example.org")
+    assert response.headers["location"] == "/account"
+    account = html(await client.get("/account"))
+    assert account.select("a[href^='/manage/']") == []
+
+
+async def test_language_links_do_not_trust_the_host_header(client):
+    response = await client.get("/login?next=/account", headers={"Host": "evil.example"})
+    links = [a["href"] for a in html(response).select(".language-switch a")]
+    assert links[0] == "/login?next=%2Faccount&lang=fr"
+    assert all("evil.example" not in link for link in links)

@@ -40,7 +40,7 @@ async def login(request: Request) -> Response:
             response.headers["Retry-After"] = str(error.retry_after)
         return response
     start_session(request, user)
-    organisations = await accounts.organisations_of(user)
+    organisations = await accounts.organisations_of(user, roles=accounts.BACK_OFFICE_ROLES)
     default = (
         request.url_for("manage:overview", organisation=organisations[0].slug).path
         if organisations
@@ -59,7 +59,7 @@ async def logout(request: Request) -> Response:
 async def account(request: Request) -> Response:
     user = signed_in_user(request)
     assert user is not None
-    organisations = await accounts.organisations_of(user)
+    organisations = await accounts.organisations_of(user, roles=accounts.BACK_OFFICE_ROLES)
     flash = request.session.pop("flash", None)
     return request.app.state.renderer.page(
         request, "pages/account.html", {"organisations": organisations, "flash": flash}

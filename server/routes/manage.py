@@ -13,7 +13,7 @@ from server.services import accounts, events, organisations
 async def choose_organisation(request: Request) -> Response:
     user = signed_in_user(request)
     assert user is not None
-    mine = await accounts.organisations_of(user)
+    mine = await accounts.organisations_of(user, roles=accounts.BACK_OFFICE_ROLES)
     if len(mine) == 1:
         target = request.url_for("manage:overview", organisation=mine[0].slug).path
         return RedirectResponse(target, status_code=303)

@@ -14,6 +14,8 @@ from server.models.enums import Role
 from server.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from server.ratelimit import LoginThrottle
 
+MAX_EMAIL_LENGTH = 254
+
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
@@ -36,7 +38,7 @@ async def authenticate(email: str, password: str, *, address: str, throttle: Log
     Raises RateLimited after too many failures for the address or the account, and AppError
     `invalid_credentials` (the same for an unknown e-mail and a wrong password) otherwise.
     """
-    email = normalise_email(email)
+    email = normalise_email(email)[:MAX_EMAIL_LENGTH]
     if await throttle.is_blocked(address, email):
         raise RateLimited(
             lazy("Too many failed attempts. Please wait 15 minutes and try again."),
@@ -120,6 +122,13 @@ async def create_user(
     return user
 
 
-async def organisations_of(user: User) -> list[Organisation]:
-    """The organisations where the user has a role, by name."""
-    return await Organisation.filter(memberships__user_id=user.id).order_by("name")
+async def organisations_of(
+    user: User, *, roles: tuple[Role, ...] = tuple(Role)
+) -> list[Organisation]:
+    """The organisations where the user has one of `roles`, by name."""
+    return await Organisation.filter(
+        memberships__user_id=user.id, memberships__role__in=roles
+    ).order_by("name")
+
+
+BACK_OFFICE_ROLES = (Role.OWNER, Role.ORGANISER)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.expressions import Q
 from tortoise.functions import Count
+from tortoise.query_utils import Prefetch
 
 from server.errors import NotFound
 from server.i18n import lazy
 from server.models import Event, Organisation
-from server.models.enums import EventStatus
+from server.models.enums import EventStatus, RegistrationStatus
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
 
@@ -23,7 +25,7 @@ async def upcoming_events(*, limit: int = 50) -> list[Event]:
         )
         .order_by("starts_at")
         .limit(limit)
-        .prefetch_related("sessions")
+        .prefetch_related(_public_sessions())
     )
 
 
@@ -32,12 +34,17 @@ async def public_event(slug: str) -> Event:
     event = (
         await Event.filter(slug=slug, status__in=PUBLIC_STATUSES)
         .select_related("organisation", "parent")
+        .prefetch_related(_public_sessions())
         .first()
     )
     if event is None:
         raise NotFound(lazy("This event does not exist or is not public."))
-    await event.fetch_related("sessions")
     return event
+
+
+def _public_sessions() -> Prefetch:
+    """An event's sessions, without the drafts and archived ones."""
+    return Prefetch("sessions", queryset=Event.filter(status__in=PUBLIC_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,11 @@ async def organisation_events(organisation: Organisation) -> list[EventSummary]:
     """All the organisation's top-level events, newest first, with their registration counts."""
     events = (
         await Event.filter(organisation_id=organisation.id, parent_id=None)
-        .annotate(registration_count=Count("registrations"))
+        .annotate(
+            registration_count=Count(
+                "registrations", _filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            )
+        )
         .order_by("-starts_at")
     )
     return [EventSummary(event, event.registration_count) for event in events]  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from server.models import Event, Registration
 from server.models.enums import EventStatus, RegistrationSource, RegistrationStatus
 
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+SERIAL_ATTEMPTS = 5  # 30 random bits: a second draw is already rare
 
 
 class RegistrationRefused(AppError):
@@ -124,8 +125,12 @@ async def _save(
     if cancelled is not None:
         await Registration.filter(id=cancelled.id).update(**fields)
         return await Registration.get(id=cancelled.id)
+    for _ in range(SERIAL_ATTEMPTS):
+        serial = new_badge_serial()
+        if not await Registration.exists(badge_serial=serial):
+            break
     return await Registration.create(
-        event_id=event_id, attendee_id=attendee_id, badge_serial=new_badge_serial(), **fields
+        event_id=event_id, attendee_id=attendee_id, badge_serial=serial, **fields
     )
 
 
@@ -135,12 +140,22 @@ async def cancel(registration_id: int, *, now: datetime | None = None) -> Regist
     Returns the promoted registration, if any. Cancelling twice changes nothing.
     """
     now = now or datetime.now(UTC)
+    cancelled = {
+        "status": RegistrationStatus.CANCELLED,
+        "cancelled_at": now,
+        "waitlist_position": None,
+    }
     async with in_transaction():
         registration = await Registration.get(id=registration_id)
-        changed = await Registration.filter(id=registration_id, status__in=ACTIVE_STATUSES).update(
-            status=RegistrationStatus.CANCELLED, cancelled_at=now, waitlist_position=None
-        )
-        if changed == 0 or registration.status != RegistrationStatus.CONFIRMED:
+        # Decided by conditional updates, not by the row read above: a concurrent cancellation
+        # may have promoted this very person in between.
+        freed_seat = await Registration.filter(
+            id=registration_id, status=RegistrationStatus.CONFIRMED
+        ).update(**cancelled)
+        if not freed_seat:
+            await Registration.filter(
+                id=registration_id, status=RegistrationStatus.WAITLISTED
+            ).update(**cancelled)
             return None
         await Event.filter(id=registration.event_id).update(seats_taken=F("seats_taken") - 1)
         return await promote_first_waiting(registration.event_id)
