@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.concurrency import run_in_threadpool
 
 _hasher = PasswordHasher()
 
@@ -16,6 +17,12 @@ _DUMMY_HASH = _hasher.hash("tremplin-timing-equaliser")
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
+    """verify_password() in a worker thread: argon2 takes ~0.1 s on purpose, and the event loop
+    must keep serving other requests (the check-in scanner) meanwhile."""
+    return await run_in_threadpool(verify_password, password_hash, password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

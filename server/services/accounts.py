@@ -11,7 +11,12 @@ from server.errors import AppError, RateLimited, ValidationFailed
 from server.i18n import lazy
 from server.models import ActionLog, Membership, Organisation, User
 from server.models.enums import Role
-from server.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from server.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password_off_loop,
+)
 from server.ratelimit import LoginThrottle
 
 MAX_EMAIL_LENGTH = 254
@@ -45,7 +50,8 @@ async def authenticate(email: str, password: str, *, address: str, throttle: Log
             retry_after=throttle.retry_minutes * 60,
         )
     user = await User.get_or_none(email=email, is_active=True)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    valid = await verify_password_off_loop(user.password_hash if user else None, password)
+    if not valid or user is None:
         await throttle.record_failure(address, email)
         raise AppError(lazy("E-mail or password is incorrect."), code="invalid_credentials")
     await throttle.record_success(address, email)
@@ -63,7 +69,7 @@ async def change_password(user: User, current: str, new: str, confirmation: str)
 
     Raises ValidationFailed with the field that is wrong.
     """
-    if not verify_password(user.password_hash, current):
+    if not await verify_password_off_loop(user.password_hash, current):
         raise ValidationFailed({"current_password": lazy("This is not your current password.")})
     errors = check_new_password(new, confirmation, email=user.email)
     if errors:
