@@ -72,6 +72,9 @@ routes = [
             Route("/", manage.choose_organisation, name="choose"),
             Route("/{organisation:str}/", manage.overview, name="overview"),
             Route("/{organisation:str}/members", manage.members, name="members"),
+            # -- event management routes --
+            # -- attendee list, exports and walk-in routes --
+            # -- outbox routes --
         ],
     ),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
