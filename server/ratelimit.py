@@ -1,4 +1,4 @@
-"""Counting failed attempts per key over a sliding window, shared by every app process.
+"""Counting failed login attempts per key over a window, shared by every app process.
 
 Two stores behind one interface: the database (default, nothing more to run) and Redis when
 `REDIS_URL` is set. Keys look like `login:ip:203.0.113.7` or `login:account:a@example.org`.
@@ -13,9 +13,11 @@ from server.models import LoginFailure
 
 
 class FailureStore(Protocol):
-    async def count(self, key: str, window: timedelta) -> int: ...
+    async def add(self, key: str, window: timedelta) -> int:
+        """Record one attempt; return the number of attempts in the window, this one included."""
+        ...
 
-    async def add(self, key: str, window: timedelta) -> None: ...
+    async def remove_one(self, key: str) -> None: ...
 
     async def clear(self, key: str) -> None: ...
 
@@ -23,13 +25,17 @@ class FailureStore(Protocol):
 class DatabaseFailureStore:
     """Failures as rows; old rows are deleted as new ones are written."""
 
-    async def count(self, key: str, window: timedelta) -> int:
+    async def add(self, key: str, window: timedelta) -> int:
         since = datetime.now(UTC) - window
+        await LoginFailure.create(key=key)
+        # Expired rows of every key go, so one-off addresses and e-mails do not pile up.
+        await LoginFailure.filter(created_at__lt=since).delete()
         return await LoginFailure.filter(key=key, created_at__gte=since).count()
 
-    async def add(self, key: str, window: timedelta) -> None:
-        await LoginFailure.create(key=key)
-        await LoginFailure.filter(key=key, created_at__lt=datetime.now(UTC) - window).delete()
+    async def remove_one(self, key: str) -> None:
+        latest = await LoginFailure.filter(key=key).order_by("-id").first()
+        if latest is not None:
+            await latest.delete()
 
     async def clear(self, key: str) -> None:
         await LoginFailure.filter(key=key).delete()
@@ -43,16 +49,16 @@ class RedisFailureStore:
 
         self.redis = Redis.from_url(url)
 
-    async def count(self, key: str, window: timedelta) -> int:
-        value = await self.redis.get(f"tremplin:{key}")
-        return int(value or 0)
-
-    async def add(self, key: str, window: timedelta) -> None:
+    async def add(self, key: str, window: timedelta) -> int:
         name = f"tremplin:{key}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
             pipe.expire(name, int(window.total_seconds()), nx=True)
-            await pipe.execute()
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def remove_one(self, key: str) -> None:
+        await self.redis.decr(f"tremplin:{key}")
 
     async def clear(self, key: str) -> None:
         await self.redis.delete(f"tremplin:{key}")
@@ -82,18 +88,21 @@ class LoginThrottle:
     def _keys(address: str, email: str) -> tuple[str, str]:
         return f"login:ip:{address}", f"login:account:{email.strip().lower()}"
 
-    async def is_blocked(self, address: str, email: str) -> bool:
+    async def attempt(self, address: str, email: str) -> bool:
+        """Count a login attempt as a failure until it succeeds; true when over a limit.
+
+        Recording before the password is checked, and deciding on the count the store returns,
+        means a burst of simultaneous guesses cannot all slip under the limit.
+        """
         ip_key, account_key = self._keys(address, email)
-        if await self.store.count(ip_key, self.window) >= self.per_address:
-            return True
-        return await self.store.count(account_key, self.window) >= self.per_account
+        per_address = await self.store.add(ip_key, self.window)
+        per_account = await self.store.add(account_key, self.window)
+        return per_address > self.per_address or per_account > self.per_account
 
-    async def record_failure(self, address: str, email: str) -> None:
-        for key in self._keys(address, email):
-            await self.store.add(key, self.window)
-
-    async def record_success(self, address: str, email: str) -> None:
-        await self.store.clear(self._keys(address, email)[1])
+    async def succeeded(self, address: str, email: str) -> None:
+        ip_key, account_key = self._keys(address, email)
+        await self.store.clear(account_key)
+        await self.store.remove_one(ip_key)
 
     @property
     def retry_minutes(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -116,13 +117,12 @@ async def test_redis_store_counts_and_clears_failures():
     await store.clear(f"login:account:{email}")
     await store.clear("login:ip:192.0.2.1")
     try:
-        await throttle.record_failure("192.0.2.1", email)
-        assert not await throttle.is_blocked("192.0.2.1", email)
-        await throttle.record_failure("192.0.2.1", email)
-        assert await throttle.is_blocked("192.0.2.1", email)
+        assert not await throttle.attempt("192.0.2.1", email)
+        assert not await throttle.attempt("192.0.2.1", email)
+        assert await throttle.attempt("192.0.2.1", email)
         assert await store.redis.ttl(f"tremplin:login:account:{email}") <= 30
-        await throttle.record_success("192.0.2.1", email)
-        assert not await throttle.is_blocked("192.0.2.1", email)
+        await throttle.succeeded("192.0.2.1", email)
+        assert not await throttle.attempt("192.0.2.1", email)
     finally:
         await store.clear("login:ip:192.0.2.1")
         await store.close()
@@ -193,3 +193,14 @@ async def test_short_new_password_is_refused_next_to_the_field(client):
 async def test_a_very_long_email_is_an_ordinary_failed_login(client):
     response = await login(client, "a" * 400 + "@example.org", "whatever-password")
     assert response.status_code == 422
+
+
+async def test_simultaneous_guesses_cannot_all_slip_under_the_account_limit(app, client):
+    await make_user("salma@example.org")
+    page = await client.get("/login")
+    token = csrf_from(page)
+    form = {"email": "salma@example.org", "password": "wrong-password", "csrf_token": token}
+    responses = await asyncio.gather(*(client.post("/login", data=form) for _ in range(15)))
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(422) <= 5
+    assert statuses.count(429) >= 10

@@ -44,7 +44,7 @@ async def authenticate(email: str, password: str, *, address: str, throttle: Log
     `invalid_credentials` (the same for an unknown e-mail and a wrong password) otherwise.
     """
     email = normalise_email(email)[:MAX_EMAIL_LENGTH]
-    if await throttle.is_blocked(address, email):
+    if await throttle.attempt(address, email):
         raise RateLimited(
             lazy("Too many failed attempts. Please wait 15 minutes and try again."),
             retry_after=throttle.retry_minutes * 60,
@@ -52,9 +52,8 @@ async def authenticate(email: str, password: str, *, address: str, throttle: Log
     user = await User.get_or_none(email=email, is_active=True)
     valid = await verify_password_off_loop(user.password_hash if user else None, password)
     if not valid or user is None:
-        await throttle.record_failure(address, email)
         raise AppError(lazy("E-mail or password is incorrect."), code="invalid_credentials")
-    await throttle.record_success(address, email)
+    await throttle.succeeded(address, email)
     user.last_login_at = datetime.now(UTC)
     update_fields = ["last_login_at"]
     if needs_rehash(user.password_hash):
