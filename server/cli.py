@@ -101,6 +101,17 @@ async def create_organisation_command(settings: Settings, args: argparse.Namespa
     return 0
 
 
+async def purge_command(settings: Settings, months: int) -> int:
+    from server.services.privacy import purge_inactive
+
+    async def work() -> None:
+        count = await purge_inactive(months=months)
+        print(f"Anonymised {count} people inactive for {months} months.")
+
+    await _with_database(settings, work)
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -122,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="apply the database migrations")
     commands.add_parser("demo", help="load the demo data (safe to run again)")
+
+    purge = commands.add_parser(
+        "purge", help="anonymise people with no registration activity for a while"
+    )
+    purge.add_argument("--months", type=int, default=24, help="inactivity period (default 24)")
 
     user = commands.add_parser(
         "createuser", help="create a staff account; the password is asked, or read from stdin"
@@ -145,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     asyncio.run(apply_migrations(settings.database_url))
     if args.command == "createuser":
         return asyncio.run(create_user_command(settings, args))
+    if args.command == "purge":
+        return asyncio.run(purge_command(settings, args.months))
     if args.command == "createorganisation":
         return asyncio.run(create_organisation_command(settings, args))
     if args.command in {"demo", "serve"} and (args.command == "demo" or args.demo):

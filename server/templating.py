@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from server import i18n
-from server.labels import label
+from server.labels import countries, label
 from server.security import csrf_token, signed_in_user
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -37,6 +37,11 @@ def local_time(value: datetime, format: str = "short") -> str:
     return format_time(value.astimezone(EVENT_TIMEZONE), format, locale=_babel_locale())
 
 
+def country_name(code: str) -> str:
+    """A country's name in the reader's language; a dash when the person did not say."""
+    return dict(countries(i18n.current_language().code)).get(code, "—")
+
+
 def language_url(request: Request, code: str) -> str:
     """This page in another language, as a relative link (never built from the Host header)."""
     query = request.query_params.multi_items()
@@ -57,6 +62,7 @@ def build_templates() -> Jinja2Templates:
         time=local_time,
         text=i18n.pick_text,
         label=label,
+        country=country_name,
     )
     env.globals.update(languages=i18n.LANGUAGES, csrf_token=csrf_token, language_url=language_url)
     return templates

@@ -21,6 +21,10 @@ ANONYMOUS = {
     "signed_up": ("GET", "/events/job-fair/registered", 200),
     "me": ("GET", "/me/unknown-token", 404),
     "cancel_registration": ("POST", "/me/unknown-token/registrations/1/cancel", 403),
+    "my_language": ("POST", "/me/unknown-token/language", 403),
+    "my_data": ("GET", "/me/unknown-token/data", 404),
+    "delete_my_data": ("POST", "/me/unknown-token/delete", 403),
+    "data_deleted": ("GET", "/deleted", 200),
     "health": ("GET", "/healthz", 200),
     "login": ("GET", "/login", 200),
     "logout": ("POST", "/logout", 403),  # no CSRF token: refused before anything else

@@ -11,13 +11,13 @@ from starlette.responses import RedirectResponse, Response
 
 from server.badge_codes import make_badge_code
 from server.errors import NotFound, ValidationFailed
-from server.i18n import current_language, gettext, lazy, pick_text
+from server.i18n import LANGUAGES, current_language, gettext, lazy, pick_text
 from server.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, countries, label
-from server.models import Event, Registration
+from server.models import Attendee, Event, Registration
 from server.models.enums import EducationLevel, Gender, LegalStatus, RegistrationStatus
 from server.qr import qr_svg
 from server.security import Anyone, requires
-from server.services import events
+from server.services import events, privacy
 from server.services.registrations import RegistrationRefused, cancel
 from server.services.signup import SignUpForm, attendee_for_token, sign_up
 from server.templating import local_time
@@ -109,11 +109,21 @@ async def signed_up(request: Request) -> Response:
     return request.app.state.renderer.page(request, "pages/signed_up.html", {"event": event})
 
 
-@requires(Anyone())
-async def personal_page(request: Request) -> Response:
+async def _attendee_of_link(request: Request) -> Attendee:
     attendee = await attendee_for_token(request.path_params["token"])
     if attendee is None:
         raise NotFound(lazy("This personal link is not valid any more."))
+    return attendee
+
+
+def _back_to_personal_page(request: Request) -> Response:
+    target = request.url_for("me", token=request.path_params["token"])
+    return RedirectResponse(target.path, status_code=303)
+
+
+@requires(Anyone())
+async def personal_page(request: Request) -> Response:
+    attendee = await _attendee_of_link(request)
     registrations = (
         await Registration.filter(attendee_id=attendee.id)
         .select_related("event")
@@ -143,14 +153,55 @@ async def personal_page(request: Request) -> Response:
 
 @requires(Anyone())
 async def cancel_registration(request: Request) -> Response:
-    token = request.path_params["token"]
-    attendee = await attendee_for_token(token)
-    if attendee is None:
-        raise NotFound(lazy("This personal link is not valid any more."))
+    attendee = await _attendee_of_link(request)
     registration = await Registration.get_or_none(
         id=request.path_params["registration"], attendee_id=attendee.id
     )
     if registration is None:
         raise NotFound(lazy("This registration does not exist."))
     await cancel(registration.id)
-    return RedirectResponse(request.url_for("me", token=token).path, status_code=303)
+    return _back_to_personal_page(request)
+
+
+@requires(Anyone())
+async def change_language(request: Request) -> Response:
+    """The language of the messages we send, and of the pages from now on."""
+    attendee = await _attendee_of_link(request)
+    code = str((await request.form()).get("language", ""))
+    await privacy.set_preferred_language(attendee, code)
+    response = _back_to_personal_page(request)
+    if code in LANGUAGES:
+        response.headers["location"] += f"?lang={code}"
+    return response
+
+
+@requires(Anyone())
+async def my_data(request: Request) -> Response:
+    attendee = await _attendee_of_link(request)
+    data = await privacy.personal_data(attendee)
+    return request.app.state.renderer.page(
+        request,
+        "pages/my_data.html",
+        {"data": data, "token": request.path_params["token"], "errors": {}},
+    )
+
+
+@requires(Anyone())
+async def delete_my_data(request: Request) -> Response:
+    attendee = await _attendee_of_link(request)
+    if (await request.form()).get("confirm") != "yes":
+        data = await privacy.personal_data(attendee)
+        errors = {"confirm": lazy("Tick the box to confirm that you want your data deleted.")}
+        return request.app.state.renderer.page(
+            request,
+            "pages/my_data.html",
+            {"data": data, "token": request.path_params["token"], "errors": errors},
+            status_code=422,
+        )
+    await privacy.anonymise(attendee.id)
+    return RedirectResponse(request.url_for("data_deleted").path, status_code=303)
+
+
+@requires(Anyone())
+async def data_deleted(request: Request) -> Response:
+    return request.app.state.renderer.page(request, "pages/data_deleted.html")
