@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 from starlette.requests import Request
@@ -16,9 +15,9 @@ from starlette.templating import Jinja2Templates
 from server import i18n
 from server.labels import countries, label
 from server.security import csrf_token, signed_in_user
+from server.services.events import EVENT_TIMEZONE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
 
 
 def _babel_locale() -> str:

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from tortoise import connections
 
+from server.labels import label
+from server.models.enums import EventKind
 from server.security import Anyone, requires
 from server.services import events
 
 
 @requires(Anyone())
 async def home(request: Request) -> Response:
-    upcoming = await events.upcoming_events()
-    return request.app.state.renderer.page(request, "pages/home.html", {"events": upcoming})
+    params = request.query_params
+    filters = events.EventFilters(
+        city=params.get("city", ""),
+        kind=params.get("kind", ""),
+        on_or_after=_parse_date(params.get("from", "")),
+    )
+    context = {
+        "events": await events.upcoming_events(filters),
+        "filters": filters,
+        "cities": await events.event_cities(),
+        "kinds": [(kind.value, label(kind)) for kind in EventKind],
+    }
+    return request.app.state.renderer.page(request, "pages/home.html", context, block="results")
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @requires(Anyone())

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -12,21 +13,45 @@ from tortoise.query_utils import Prefetch
 from server.errors import NotFound
 from server.i18n import lazy
 from server.models import Event, Organisation
-from server.models.enums import EventStatus, RegistrationStatus
+from server.models.enums import EventKind, EventStatus, RegistrationStatus
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
+EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
 
 
-async def upcoming_events(*, limit: int = 50) -> list[Event]:
+@dataclass(frozen=True)
+class EventFilters:
+    """What a visitor narrows the list of upcoming events by; empty means no filter."""
+
+    city: str = ""
+    kind: str = ""
+    on_or_after: date | None = None
+
+
+async def upcoming_events(filters: EventFilters | None = None, *, limit: int = 50) -> list[Event]:
     """Published top-level events that have not ended, soonest first, with their sessions."""
-    return (
+    filters = filters or EventFilters()
+    query = Event.filter(status__in=PUBLIC_STATUSES, parent_id=None, ends_at__gte=datetime.now(UTC))
+    if filters.city:
+        query = query.filter(city=filters.city)
+    if filters.kind in set(EventKind):
+        query = query.filter(kind=filters.kind)
+    if filters.on_or_after:
+        start = datetime.combine(filters.on_or_after, time.min, tzinfo=EVENT_TIMEZONE)
+        query = query.filter(ends_at__gte=start)
+    return await query.order_by("starts_at").limit(limit).prefetch_related(_public_sessions())
+
+
+async def event_cities() -> list[str]:
+    """Cities that have an upcoming public event, for the filter menu."""
+    cities = (
         await Event.filter(
             status__in=PUBLIC_STATUSES, parent_id=None, ends_at__gte=datetime.now(UTC)
         )
-        .order_by("starts_at")
-        .limit(limit)
-        .prefetch_related(_public_sessions())
+        .distinct()
+        .values_list("city", flat=True)
     )
+    return sorted(set(cities))
 
 
 async def public_event(slug: str) -> Event:
