@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -181,3 +182,24 @@ async def test_cancelling_from_the_personal_page(client, fair):
 
 async def test_an_unknown_personal_link_is_not_found(client, fair):
     assert (await client.get("/me/not-a-real-token")).status_code == 404
+
+
+async def test_300_people_signing_up_at_once_for_100_seats_through_the_form(client, fair):
+    await Event.filter(id=fair.id).update(capacity=100)
+    token = csrf_from(await client.get("/events/salon/register"))
+
+    async def sign_up(number: int):
+        form = valid_form(phone=f"+2126{number:08d}", first_name=f"P{number}")
+        return await client.post("/events/salon/register", data={**form, "csrf_token": token})
+
+    responses = await asyncio.gather(*(sign_up(n) for n in range(300)))
+    assert {response.status_code for response in responses} == {303}
+    statuses = await Registration.filter(event_id=fair.id).values_list("status", flat=True)
+    assert len(statuses) == 300
+    assert statuses.count(RegistrationStatus.CONFIRMED) == 100
+    assert statuses.count(RegistrationStatus.WAITLISTED) == 200
+    positions = await Registration.filter(
+        event_id=fair.id, status=RegistrationStatus.WAITLISTED
+    ).values_list("waitlist_position", flat=True)
+    assert sorted(positions) == list(range(1, 201))
+    assert await Attendee.all().count() == 300
