@@ -24,7 +24,15 @@ from server.config import Settings
 from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
 from server.ratelimit import DatabaseFailureStore, FailureStore, LoginThrottle, RedisFailureStore
-from server.routes import accounts, attendee, manage, public
+from server.routes import (
+    accounts,
+    attendee,
+    manage,
+    manage_attendees,
+    manage_events,
+    outbox,
+    public,
+)
 from server.security import (
     CSRFMiddleware,
     SecurityHeadersMiddleware,
@@ -87,8 +95,71 @@ routes = [
             Route("/{organisation:str}/", manage.overview, name="overview"),
             Route("/{organisation:str}/members", manage.members, name="members"),
             # -- event management routes --
+            Route(
+                "/{organisation:str}/events/new",
+                manage_events.events_new,
+                methods=["GET", "POST"],
+                name="events_new",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}",
+                manage_events.event_detail,
+                name="event_detail",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/edit",
+                manage_events.event_edit,
+                methods=["GET", "POST"],
+                name="event_edit",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/status",
+                manage_events.event_status,
+                methods=["POST"],
+                name="event_status",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/sessions/new",
+                manage_events.session_new,
+                methods=["GET", "POST"],
+                name="session_new",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/questions",
+                manage_events.event_questions,
+                methods=["GET", "POST"],
+                name="event_questions",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/questions/{question_id:int}/delete",
+                manage_events.question_delete,
+                methods=["POST"],
+                name="question_delete",
+            ),
             # -- attendee list, exports and walk-in routes --
+            Route(
+                "/{organisation:str}/events/{event_id:int}/attendees",
+                manage_attendees.attendees,
+                name="attendees",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/attendees.csv",
+                manage_attendees.attendees_csv,
+                name="attendees_csv",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/attendees.xlsx",
+                manage_attendees.attendees_xlsx,
+                name="attendees_xlsx",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/walk-in",
+                manage_attendees.walk_in_page,
+                methods=["GET", "POST"],
+                name="walk_in",
+            ),
             # -- outbox routes --
+            Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
         ],
     ),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

@@ -14,6 +14,8 @@ from server.models.enums import (
     EventStatus,
     Gender,
     LegalStatus,
+    QuestionKind,
+    RegistrationSource,
     RegistrationStatus,
     Role,
 )
@@ -50,6 +52,9 @@ LABELS: dict[StrEnum, str] = {
     RegistrationStatus.CONFIRMED: lazy("Confirmed"),
     RegistrationStatus.WAITLISTED: lazy("On the waiting list"),
     RegistrationStatus.CANCELLED: lazy("Cancelled"),
+    QuestionKind.TEXT: lazy("Short text"),
+    QuestionKind.CHOICE: lazy("Choice from a list"),
+    QuestionKind.YES_NO: lazy("Yes or no"),
 }
 
 # Moroccan cities where most programmes work; the sign-up form also accepts another city.
@@ -117,3 +122,13 @@ def countries(language: str) -> tuple[tuple[str, str], ...]:
             key=lambda item: item[1],
         )
     )
+
+
+# How a registration came in, for the organiser's attendee list and its exports.
+LABELS.update(
+    {
+        RegistrationSource.ONLINE: lazy("Online"),
+        RegistrationSource.WALK_IN: lazy("Walk-in"),
+        RegistrationSource.IMPORT: lazy("Import"),
+    }
+)

@@ -33,6 +33,18 @@ ANONYMOUS = {
     "manage:choose": ("GET", "/manage/", 303),
     "manage:overview": ("GET", "/manage/passerelles/", 303),
     "manage:members": ("GET", "/manage/passerelles/members", 303),
+    "manage:outbox": ("GET", "/manage/passerelles/outbox", 303),
+    "manage:events_new": ("GET", "/manage/passerelles/events/new", 303),
+    "manage:event_detail": ("GET", "/manage/passerelles/events/1", 303),
+    "manage:event_edit": ("GET", "/manage/passerelles/events/1/edit", 303),
+    "manage:event_status": ("POST", "/manage/passerelles/events/1/status", 403),
+    "manage:session_new": ("GET", "/manage/passerelles/events/1/sessions/new", 303),
+    "manage:event_questions": ("GET", "/manage/passerelles/events/1/questions", 303),
+    "manage:question_delete": ("POST", "/manage/passerelles/events/1/questions/1/delete", 403),
+    "manage:attendees": ("GET", "/manage/passerelles/events/1/attendees", 303),
+    "manage:attendees_csv": ("GET", "/manage/passerelles/events/1/attendees.csv", 303),
+    "manage:attendees_xlsx": ("GET", "/manage/passerelles/events/1/attendees.xlsx", 303),
+    "manage:walk_in": ("GET", "/manage/passerelles/events/1/walk-in", 303),
     "static": ("GET", "/static/css/app.css", 200),
 }
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.badge_codes import read_badge_code
-from server.models import Attendee, Event, Registration
-from server.models.enums import EventKind, EventStatus, RegistrationStatus
+from server.models import Attendee, CustomQuestion, Event, Registration
+from server.models.enums import EventKind, EventStatus, QuestionKind, RegistrationStatus
 from tests.support import csrf_from, html, make_organisation
 
 SETTINGS_SECRET = "test-secret-key-" + "x" * 32
@@ -203,3 +203,54 @@ async def test_300_people_signing_up_at_once_for_100_seats_through_the_form(clie
     ).values_list("waitlist_position", flat=True)
     assert sorted(positions) == list(range(1, 201))
     assert await Attendee.all().count() == 300
+
+
+async def add_questions(event: Event) -> list[CustomQuestion]:
+    return [
+        await CustomQuestion.create(
+            event=event,
+            kind=QuestionKind.TEXT,
+            label={"fr": "Quel métier cherchez-vous ?"},
+            required=True,
+            position=1,
+        ),
+        await CustomQuestion.create(
+            event=event,
+            kind=QuestionKind.CHOICE,
+            label={"fr": "Disponibilité"},
+            choices=[{"fr": "Tout de suite"}, {"fr": "Dans un mois"}],
+            position=2,
+        ),
+        await CustomQuestion.create(
+            event=event,
+            kind=QuestionKind.YES_NO,
+            label={"fr": "Avez-vous un CV ?"},
+            position=3,
+        ),
+    ]
+
+
+async def test_the_organisers_questions_are_asked_and_answered(client, fair):
+    text, choice, yes_no = await add_questions(fair)
+    page = html(await client.get("/events/salon/register"))
+    assert page.select_one(f"#field-q_{text.id}") is not None
+    assert [i["value"] for i in page.select(f"input[name=q_{choice.id}]")] == ["0", "1"]
+    answers = {f"q_{text.id}": "Cuisinière", f"q_{choice.id}": "1", f"q_{yes_no.id}": "yes"}
+    response = await submit(client, "salon", valid_form(**answers))
+    assert response.status_code == 303
+    registration = await Registration.get(event_id=fair.id)
+    assert registration.answers == {
+        str(text.id): "Cuisinière",
+        str(choice.id): "1",
+        str(yes_no.id): "yes",
+    }
+
+
+async def test_a_required_question_left_empty_is_shown_next_to_it(client, fair):
+    text, choice, _ = await add_questions(fair)
+    response = await submit(client, "salon", valid_form(**{f"q_{choice.id}": "7"}))
+    assert response.status_code == 422
+    page = html(response)
+    assert page.select_one(f"#error-q_{text.id}") is not None
+    assert page.select_one(f"#error-q_{choice.id}") is not None
+    assert await Registration.all().count() == 0

@@ -13,11 +13,18 @@ from server.badge_codes import make_badge_code
 from server.errors import NotFound, ValidationFailed
 from server.i18n import LANGUAGES, current_language, gettext, lazy, pick_text
 from server.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, countries, label
-from server.models import Attendee, Event, Registration
-from server.models.enums import EducationLevel, Gender, LegalStatus, RegistrationStatus
+from server.models import Attendee, CustomQuestion, Event, Registration
+from server.models.enums import (
+    EducationLevel,
+    Gender,
+    LegalStatus,
+    QuestionKind,
+    RegistrationStatus,
+)
 from server.qr import qr_svg
 from server.security import Anyone, requires
 from server.services import events, privacy
+from server.services.questions import field_name
 from server.services.registrations import RegistrationRefused, cancel
 from server.services.signup import SignUpForm, attendee_for_token, sign_up
 from server.templating import local_time
@@ -46,6 +53,7 @@ async def _read_form(request: Request) -> SignUpForm:
         **groups,
         consent_processing=form.get("consent_processing") == "yes",
         consent_share=form.get("consent_share") == "yes",
+        answers={k: str(v) for k, v in form.items() if k.startswith("q_")},
     )
 
 
@@ -53,11 +61,37 @@ def _options(values: Iterable[StrEnum]) -> list[tuple[str, str]]:
     return [(value.value, label(value)) for value in values]
 
 
+def _question_fields(questions: list[CustomQuestion]) -> list[dict[str, Any]]:
+    """What the template needs to draw each organiser question: name, text, kind, options."""
+    fields = []
+    for question in questions:
+        options: list[tuple[str, str]] = []
+        if question.kind == QuestionKind.YES_NO:
+            options = [("yes", gettext("Yes")), ("no", gettext("No"))]
+        elif question.kind == QuestionKind.CHOICE:
+            options = [(str(i), pick_text(choice)) for i, choice in enumerate(question.choices)]
+        fields.append(
+            {
+                "name": field_name(question),
+                "label": pick_text(question.label),
+                "kind": question.kind.value,
+                "required": question.required,
+                "options": options,
+            }
+        )
+    return fields
+
+
 def _form_context(
-    event: Event, sessions: list[Event], form: SignUpForm, errors: dict[str, str]
+    event: Event,
+    sessions: list[Event],
+    form: SignUpForm,
+    errors: dict[str, str],
+    questions: list[CustomQuestion],
 ) -> dict[str, Any]:
     language = current_language().code
     return {
+        "questions": _question_fields(questions),
         "event": event,
         "form": form,
         "errors": errors,
@@ -75,25 +109,38 @@ def _form_context(
     }
 
 
+def _personal_link(request: Request, token: str) -> str:
+    """The link sent in messages: the configured public address, never the Host header."""
+    base_url = request.app.state.settings.base_url.rstrip("/")
+    return base_url + request.url_for("me", token=token).path
+
+
 @requires(Anyone())
 async def sign_up_page(request: Request) -> Response:
     renderer = request.app.state.renderer
     event = await events.public_event(request.path_params["slug"])
     sessions = sorted(event.sessions, key=lambda session: session.starts_at)
+    questions = await CustomQuestion.filter(event_id=event.id).order_by("position", "id")
     if request.method == "GET":
-        form = SignUpForm()
-        return renderer.page(request, "pages/signup.html", _form_context(event, sessions, form, {}))
+        context = _form_context(event, sessions, SignUpForm(), {}, questions)
+        return renderer.page(request, "pages/signup.html", context)
     form = await _read_form(request)
     language = current_language().code
     try:
         outcome = await sign_up(
-            event, sessions, form, language=language, countries={c for c, _ in countries(language)}
+            event,
+            sessions,
+            form,
+            language=language,
+            countries={c for c, _ in countries(language)},
+            personal_link=lambda token: _personal_link(request, token),
+            questions=questions,
         )
     except ValidationFailed as failure:
-        context = _form_context(event, sessions, form, failure.errors)
+        context = _form_context(event, sessions, form, failure.errors, questions)
         return renderer.page(request, "pages/signup.html", context, status_code=422)
     except RegistrationRefused as refusal:
-        context = _form_context(event, sessions, form, {}) | {"refusal": refusal}
+        context = _form_context(event, sessions, form, {}, questions) | {"refusal": refusal}
         return renderer.page(request, "pages/signup.html", context, status_code=409)
     if outcome.personal_token is None:
         target = request.url_for("signed_up", slug=event.slug)

@@ -21,6 +21,7 @@ from server.errors import AppError
 from server.i18n import lazy
 from server.models import Event, Registration
 from server.models.enums import EventStatus, RegistrationSource, RegistrationStatus
+from server.notifications import queue_promotion
 
 ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 SERIAL_ATTEMPTS = 5  # 30 random bits: a second draw is already rare
@@ -162,7 +163,8 @@ async def cancel(registration_id: int, *, now: datetime | None = None) -> Regist
 
 
 async def promote_first_waiting(event_id: int) -> Registration | None:
-    """Give a free seat to the first person in line. Call inside a transaction."""
+    """Give a free seat to the first person in line, and queue the news for them. Call inside
+    a transaction."""
     while True:
         first = (
             await Registration.filter(event_id=event_id, status=RegistrationStatus.WAITLISTED)
@@ -175,6 +177,8 @@ async def promote_first_waiting(event_id: int) -> Registration | None:
             id=first.id, status=RegistrationStatus.WAITLISTED
         ).update(status=RegistrationStatus.CONFIRMED, waitlist_position=None)
         if promoted:
-            return await Registration.get(id=first.id)
+            registration = await Registration.get(id=first.id)
+            await queue_promotion(registration)
+            return registration
         # Someone cancelled that person in between: give the seat back and try the next one.
         await Event.filter(id=event_id).update(seats_taken=F("seats_taken") - 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,9 +13,11 @@ from tortoise.transactions import in_transaction
 from server.errors import ValidationFailed
 from server.i18n import lazy
 from server.labels import SECTORS, SPOKEN_LANGUAGES
-from server.models import Attendee, Event, Registration
+from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EducationLevel, Gender, LegalStatus
+from server.notifications import queue_confirmation
 from server.phones import normalise_phone
+from server.services.questions import check_answers
 from server.services.registrations import RegistrationRefused, register
 
 FIRST_BIRTH_YEAR = 1940
@@ -38,6 +41,7 @@ class SignUpForm:
     languages: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     session_ids: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # form field "q_<id>" → text
     consent_processing: bool = False
     consent_share: bool = False
 
@@ -50,7 +54,13 @@ class SignUpOutcome:
     already_registered: bool
 
 
-def validate(form: SignUpForm, *, sessions: list[Event], countries: set[str]) -> dict[str, str]:
+def validate(
+    form: SignUpForm,
+    *,
+    sessions: list[Event],
+    countries: set[str],
+    questions: Sequence[CustomQuestion] = (),
+) -> dict[str, str]:
     """Field name → message for everything wrong in the form (empty when it is fine)."""
     errors: dict[str, str] = {}
     if not form.phone.strip():
@@ -87,6 +97,7 @@ def validate(form: SignUpForm, *, sessions: list[Event], countries: set[str]) ->
     session_ids = {str(session.id) for session in sessions}
     if not set(form.session_ids) <= session_ids:
         errors["session_ids"] = lazy("Choose sessions of this event only.")
+    errors |= check_answers(list(questions), form.answers)[1]
     if not form.consent_processing:
         errors["consent_processing"] = lazy(
             "We need your agreement to keep your registration. Without it we cannot sign you up."
@@ -99,17 +110,26 @@ def hash_token(token: str) -> str:
 
 
 async def sign_up(
-    event: Event, sessions: list[Event], form: SignUpForm, *, language: str, countries: set[str]
+    event: Event,
+    sessions: list[Event],
+    form: SignUpForm,
+    *,
+    language: str,
+    countries: set[str],
+    personal_link: Callable[[str], str] | None = None,
+    questions: Sequence[CustomQuestion] = (),
 ) -> SignUpOutcome:
     """Register a person for `event` and the chosen sessions.
 
     The person is found by phone number, or created. Someone already registered gets their
-    registration back, not a second one. Raises ValidationFailed (field errors) or
-    RegistrationRefused (closed, full).
+    registration back, not a second one. A new registration queues its confirmation, with the
+    personal link (`personal_link(token)`) for a person just created. Raises ValidationFailed
+    (field errors) or RegistrationRefused (closed, full).
     """
-    errors = validate(form, sessions=sessions, countries=countries)
+    errors = validate(form, sessions=sessions, countries=countries, questions=questions)
     if errors:
         raise ValidationFailed(errors)
+    answers = check_answers(list(questions), form.answers)[0]
     phone = normalise_phone(form.phone)
     now = datetime.now(UTC)
     attendee = await Attendee.get_or_none(phone=phone)
@@ -135,7 +155,7 @@ async def sign_up(
                 consent_share_at=now if form.consent_share else None,
                 access_token_hash=hash_token(token),
             )
-        main, created = await register(event, attendee.id)
+        main, created = await register(event, attendee.id, answers=answers)
         registrations = [main]
         for session in sessions:
             if str(session.id) in form.session_ids:
@@ -143,6 +163,9 @@ async def sign_up(
                     registrations.append((await register(session, attendee.id))[0])
                 except RegistrationRefused:
                     continue  # a full or closed session does not undo the fair sign-up
+        if created:
+            link = personal_link(token) if token and personal_link else None
+            await queue_confirmation(attendee, registrations, personal_link=link)
         await Attendee.filter(id=attendee.id).update(last_activity_at=now)
     return SignUpOutcome(attendee, registrations, token, already_registered=not created)
 

@@ -1,0 +1,210 @@
+"""The people of an event, for its organisation's staff: the attendee list with its CSV and XLSX
+exports (organisers only: personal data), and walk-in registration at the door (organisers and
+check-in staff).
+
+An event of another organisation answers 404, like an unknown one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server import exports
+from server.errors import ValidationFailed
+from server.i18n import current_language, gettext, lazy
+from server.labels import label
+from server.models import Event
+from server.models.enums import Gender, RegistrationStatus, Role
+from server.security import CHECKIN_STAFF, ORGANISERS, requires, signed_in_user
+from server.services import attendee_list, walk_in
+from server.services.attendee_list import AttendeeFilters
+from server.services.event_admin import managed_event
+from server.services.walk_in import AlreadyCheckedIn, WalkInForm, WalkInRefused
+
+ATTENDEES = "pages/manage/attendees.html"
+WALK_IN = "pages/manage/walk_in.html"
+WALK_IN_FLASH = "walk_in_admitted"  # session key: id of the registration just checked in
+GATE_KEY = "checkin_gate"  # session key: the door this device stands at, remembered
+SHEET_TITLE = lazy("Attendees")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _event(request: Request) -> Event:
+    return await managed_event(request.state.organisation, int(request.path_params["event_id"]))
+
+
+def _url(request: Request, name: str, event: Event, **query: str) -> str:
+    path = request.url_for(
+        f"manage:{name}", organisation=request.state.organisation.slug, event_id=event.id
+    ).path
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+# --- attendee list ------------------------------------------------------------------------------
+
+
+@requires(ORGANISERS)
+async def attendees(request: Request) -> Response:
+    """The list, searched and filtered; with htmx, only the results block."""
+    event = await _event(request)
+    filters = AttendeeFilters.from_query(request.query_params)
+    listing = await attendee_list.attendee_page(
+        event, filters, _page_number(request.query_params.get("page", ""))
+    )
+    query = filters.query_items()
+    context: dict[str, Any] = {
+        "organisation": request.state.organisation,
+        "event": event,
+        "sessions": list(event.sessions) if event.parent_id is None else [],  # type: ignore[attr-defined]
+        "filters": filters,
+        "listing": listing,
+        "status_options": [(status.value, label(status)) for status in RegistrationStatus],
+        "here": _url(request, "attendees", event),
+        "csv_url": _url(request, "attendees_csv", event, **query),
+        "xlsx_url": _url(request, "attendees_xlsx", event, **query),
+        "prev_url": _url(request, "attendees", event, **query, page=str(listing.page - 1)),
+        "next_url": _url(request, "attendees", event, **query, page=str(listing.page + 1)),
+        "walk_in_url": _url(request, "walk_in", event),
+    }
+    return request.app.state.renderer.page(request, ATTENDEES, context, block="results")
+
+
+def _download_name(event: Event, extension: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]", "", event.slug) or str(event.id)
+    day = datetime.now(UTC).strftime("%Y%m%d")
+    return f"attendees-{slug}-{day}.{extension}"
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # Personal data: no copy kept by the browser or a proxy.
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@requires(ORGANISERS)
+async def attendees_csv(request: Request) -> Response:
+    event = await _event(request)
+    filters = AttendeeFilters.from_query(request.query_params)
+    headers, cells = attendee_list.export_table(await attendee_list.attendee_rows(event, filters))
+    return _download(exports.csv_bytes(headers, cells), CSV_TYPE, _download_name(event, "csv"))
+
+
+@requires(ORGANISERS)
+async def attendees_xlsx(request: Request) -> Response:
+    event = await _event(request)
+    filters = AttendeeFilters.from_query(request.query_params)
+    headers, cells = attendee_list.export_table(await attendee_list.attendee_rows(event, filters))
+    content = exports.xlsx_bytes(
+        headers,
+        cells,
+        sheet_title=gettext(SHEET_TITLE),
+        right_to_left=current_language().direction == "rtl",
+    )
+    return _download(content, XLSX_TYPE, _download_name(event, "xlsx"))
+
+
+# --- walk-in at the door ----------------------------------------------------------------------
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+async def _read_walk_in_form(request: Request) -> WalkInForm:
+    form = await request.form()
+    return WalkInForm(
+        phone=_text(form, "phone"),
+        first_name=_text(form, "first_name"),
+        last_name=_text(form, "last_name"),
+        gender=_text(form, "gender") or Gender.UNDISCLOSED.value,
+        gate=_text(form, "gate"),
+        consent_processing=form.get("consent_processing") == "yes",
+    )
+
+
+def _may_see_attendees(request: Request) -> bool:
+    """Check-in staff use the walk-in form but must not be sent to pages they cannot open."""
+    user = signed_in_user(request)
+    membership = request.state.membership
+    return bool(
+        (user and user.is_superuser)
+        or (membership and membership.role in {Role.OWNER, Role.ORGANISER})
+    )
+
+
+def _walk_in_page(
+    request: Request,
+    event: Event,
+    *,
+    form: WalkInForm,
+    errors: dict[str, str] | None = None,
+    admitted: walk_in.Admitted | None = None,
+    refusal: WalkInRefused | None = None,
+    already: AlreadyCheckedIn | None = None,
+    status_code: int = 200,
+) -> Response:
+    may_see_attendees = _may_see_attendees(request)
+    context: dict[str, Any] = {
+        "organisation": request.state.organisation,
+        "event": event,
+        "form": form,
+        "errors": errors or {},
+        "admitted": admitted,
+        "refusal": refusal,
+        "already": already,
+        "gender_options": [(gender.value, label(gender)) for gender in Gender],
+        "action": _url(request, "walk_in", event),
+        "may_see_attendees": may_see_attendees,
+        "attendees_url": _url(request, "attendees", event) if may_see_attendees else None,
+    }
+    return request.app.state.renderer.page(request, WALK_IN, context, status_code=status_code)
+
+
+@requires(CHECKIN_STAFF)
+async def walk_in_page(request: Request) -> Response:
+    """GET: the door form (with who just came in). POST: register and check in, then 303."""
+    event = await _event(request)
+    gate = str(request.session.get(GATE_KEY, ""))
+    if request.method == "GET":
+        admitted_id = request.session.pop(WALK_IN_FLASH, None)
+        admitted = await walk_in.admitted(event, admitted_id) if admitted_id else None
+        return _walk_in_page(request, event, form=WalkInForm(gate=gate), admitted=admitted)
+    form = await _read_walk_in_form(request)
+    try:
+        outcome = await walk_in.register_walk_in(event, form, staff=signed_in_user(request))
+    except ValidationFailed as failure:
+        return _walk_in_page(request, event, form=form, errors=failure.errors, status_code=422)
+    except WalkInRefused as refusal:
+        return _walk_in_page(
+            request, event, form=form, refusal=refusal, status_code=refusal.status_code
+        )
+    except AlreadyCheckedIn as already:
+        return _walk_in_page(
+            request,
+            event,
+            form=WalkInForm(gate=form.gate.strip()),
+            already=already,
+            status_code=already.status_code,
+        )
+    request.session[GATE_KEY] = form.gate.strip()
+    request.session[WALK_IN_FLASH] = outcome.registration.id
+    return RedirectResponse(_url(request, "walk_in", event), status_code=303)
