@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import phonenumbers
 
+from server.i18n import lazy
+
 DEFAULT_REGION = "MA"  # a number typed without a country code is Moroccan: 06… → +2126…
+
+
+INVALID_PHONE = lazy(
+    "This phone number is not valid. Write it as 06 12 34 56 78, "
+    "or with the country code, such as +221 77 123 45 67."
+)
 
 
 def normalise_phone(text: str) -> str | None:

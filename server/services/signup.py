@@ -16,7 +16,7 @@ from server.labels import SECTORS, SPOKEN_LANGUAGES
 from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EducationLevel, Gender, LegalStatus
 from server.notifications import queue_confirmation
-from server.phones import normalise_phone
+from server.phones import INVALID_PHONE, normalise_phone
 from server.services.questions import check_answers
 from server.services.registrations import RegistrationRefused, register
 
@@ -66,10 +66,7 @@ def validate(
     if not form.phone.strip():
         errors["phone"] = lazy("Enter your phone number.")
     elif normalise_phone(form.phone) is None:
-        errors["phone"] = lazy(
-            "This phone number is not valid. Write it as 06 12 34 56 78, "
-            "or with the country code, such as +221 77 123 45 67."
-        )
+        errors["phone"] = INVALID_PHONE
     if not form.first_name.strip():
         errors["first_name"] = lazy("Enter your first name.")
     if not form.last_name.strip():

@@ -27,7 +27,7 @@ from server.models.enums import (
     RegistrationSource,
     RegistrationStatus,
 )
-from server.phones import normalise_phone
+from server.phones import INVALID_PHONE, normalise_phone
 from server.services.registrations import RegistrationRefused, register, take_seat
 
 GATE_MAX_LENGTH = 40  # Registration.checked_in_gate and CheckIn.gate
@@ -104,10 +104,7 @@ def validate(form: WalkInForm) -> dict[str, str]:
     if not form.phone.strip():
         errors["phone"] = lazy("Enter the phone number.")
     elif normalise_phone(form.phone) is None:
-        errors["phone"] = lazy(
-            "This phone number is not valid. Write it as 06 12 34 56 78, "
-            "or with the country code, such as +221 77 123 45 67."
-        )
+        errors["phone"] = INVALID_PHONE
     if not form.first_name.strip():
         errors["first_name"] = lazy("Enter the first name.")
     elif len(form.first_name.strip()) > NAME_MAX_LENGTH:
