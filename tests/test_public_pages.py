@@ -6,8 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.models import Event
-from server.models.enums import EventKind, EventStatus
+from server.models import Employer, Event, Exhibitor
+from server.models.enums import (
+    CompanySize,
+    EmployerStatus,
+    EventKind,
+    EventStatus,
+    ExhibitorStatus,
+)
 from tests.support import html, make_organisation
 
 
@@ -63,3 +69,29 @@ async def test_htmx_gets_only_the_results(client):
     assert "<html" not in response.text
     assert titles(response) == ["salon-casa"]
     assert "HX-Request" in response.headers["vary"]
+
+
+@pytest.mark.usefixtures("season")
+async def test_a_fair_lists_its_confirmed_approved_exhibitors_only(client):
+    fair = await Event.get(slug="salon-casa")
+    statuses = [
+        ("Atlas BTP", EmployerStatus.APPROVED, ExhibitorStatus.CONFIRMED, "A1"),
+        ("Pending Co", EmployerStatus.PENDING, ExhibitorStatus.CONFIRMED, "A2"),
+        ("Asked Only", EmployerStatus.APPROVED, ExhibitorStatus.REQUESTED, ""),
+    ]
+    for number, (name, employer_status, exhibitor_status, booth) in enumerate(statuses):
+        employer = await Employer.create(
+            name=name,
+            ice=f"00123456700008{number}",
+            sector="BTP",
+            size=CompanySize.SMALL,
+            city="Casablanca",
+            contact_email=f"rh{number}@example.org",
+            status=employer_status,
+        )
+        await Exhibitor.create(
+            event=fair, employer=employer, status=exhibitor_status, booth_label=booth
+        )
+    page = html(await client.get("/events/salon-casa"))
+    names = [h.get_text(strip=True) for h in page.select(".exhibitor-list h3")]
+    assert names == ["Atlas BTP"]

@@ -41,7 +41,10 @@ def _parse_date(text: str) -> date | None:
 @requires(Anyone())
 async def event_detail(request: Request) -> Response:
     event = await events.public_event(request.path_params["slug"])
-    return request.app.state.renderer.page(request, "pages/event.html", {"event": event})
+    exhibitors = await events.public_exhibitors(event)
+    return request.app.state.renderer.page(
+        request, "pages/event.html", {"event": event, "exhibitors": exhibitors}
+    )
 
 
 @requires(Anyone())

@@ -12,8 +12,14 @@ from tortoise.query_utils import Prefetch
 
 from server.errors import NotFound
 from server.i18n import lazy
-from server.models import Event, Organisation
-from server.models.enums import EventKind, EventStatus, RegistrationStatus
+from server.models import Event, Exhibitor, Organisation
+from server.models.enums import (
+    EmployerStatus,
+    EventKind,
+    EventStatus,
+    ExhibitorStatus,
+    RegistrationStatus,
+)
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
 EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
@@ -90,3 +96,16 @@ async def organisation_events(organisation: Organisation) -> list[EventSummary]:
         .order_by("-starts_at")
     )
     return [EventSummary(event, event.registration_count) for event in events]  # type: ignore[attr-defined]
+
+
+async def public_exhibitors(event: Event) -> list[Exhibitor]:
+    """Approved employers confirmed at the event, by booth; nothing of a pending employer."""
+    return (
+        await Exhibitor.filter(
+            event_id=event.id,
+            status=ExhibitorStatus.CONFIRMED,
+            employer__status=EmployerStatus.APPROVED,
+        )
+        .select_related("employer")
+        .order_by("booth_label", "employer__name")
+    )
