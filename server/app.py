@@ -77,6 +77,7 @@ routes = [
         name="delete_my_data",
     ),
     Route("/deleted", attendee.data_deleted, name="data_deleted"),
+    Route("/link", attendee.resend_link, methods=["GET", "POST"], name="resend_link"),
     Route("/healthz", public.health, name="health"),
     Route("/login", accounts.login, methods=["GET", "POST"], name="login"),
     Route("/logout", accounts.logout, methods=["POST"], name="logout"),
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     app.state.settings = settings
     app.state.renderer = renderer
+    app.state.failure_store = failure_store
     app.state.login_throttle = LoginThrottle(failure_store)
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -203,3 +204,42 @@ async def test_purge_anonymises_only_long_inactive_people(person):
     assert (await Attendee.get(id=sleeper.id)).anonymised_at is not None
     assert (await Attendee.get(id=active.id)).anonymised_at is None
     assert await purge_inactive(months=24) == 0
+
+
+async def test_the_personal_link_is_sent_again_to_the_number_on_file(client, person):
+    page = await client.get("/link")
+    response = await client.post(
+        "/link", data={"phone": "06 12 34 56 78", "csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 200
+    assert html(response).select_one(".alert-success") is not None
+    assert (await client.get(f"/me/{TOKEN}")).status_code == 404  # the old link is revoked
+    sms = await OutboxMessage.get(attendee_id=person.id, channel=Channel.SMS)
+    assert sms.recipient == "+212612345678"
+    new_link = re.search(r"http://127\.0\.0\.1:8000(/me/[\w-]+)", sms.body)
+    assert new_link is not None
+    assert (await client.get(new_link.group(1))).status_code == 200
+
+
+async def test_an_unknown_number_gets_the_same_answer_and_no_message(client, person):
+    page = await client.get("/link")
+    response = await client.post(
+        "/link", data={"phone": "+221 77 123 45 67", "csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 200
+    assert html(response).select_one(".alert-success") is not None
+    assert await OutboxMessage.all().count() == 0
+
+
+async def test_asking_for_the_link_is_limited_per_number(client, person):
+    page = await client.get("/link")
+    for _ in range(5):
+        await client.post("/link", data={"phone": "0612345678", "csrf_token": csrf_from(page)})
+    assert await OutboxMessage.filter(channel=Channel.SMS).count() == 3
+
+
+async def test_a_bad_number_is_explained_next_to_the_field(client, person):
+    page = await client.get("/link")
+    response = await client.post("/link", data={"phone": "12", "csrf_token": csrf_from(page)})
+    assert response.status_code == 422
+    assert html(response).select_one("#error-phone") is not None

@@ -25,6 +25,7 @@ ANONYMOUS = {
     "my_data": ("GET", "/me/unknown-token/data", 404),
     "delete_my_data": ("POST", "/me/unknown-token/delete", 403),
     "data_deleted": ("GET", "/deleted", 200),
+    "resend_link": ("GET", "/link", 200),
     "health": ("GET", "/healthz", 200),
     "login": ("GET", "/login", 200),
     "logout": ("POST", "/logout", 403),  # no CSRF token: refused before anything else

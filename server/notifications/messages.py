@@ -223,3 +223,23 @@ def reminder(
         if place:
             short = f"{short} {place}"
         return Notice(language, subject, "\n".join(lines), short)
+
+
+def personal_link(attendee: Attendee, link: str) -> Notice:
+    """The person asked for their personal link again."""
+    language = language_of(attendee)
+    with speaking(language):
+        subject = gettext("Your personal link on Tremplin")
+        lines = [
+            _greeting(attendee),
+            "",
+            gettext(
+                "Here is your new personal link. It shows your registrations and your badges. "
+                "The previous link no longer works."
+            ),
+            link,
+            "",
+            gettext("If you did not ask for it, you can ignore this message."),
+        ]
+        short = gettext("Tremplin: your personal link is {link}").format(link=link)
+        return Notice(language, subject, "\n".join(lines), short)

@@ -24,6 +24,7 @@ from server.models.enums import (
 from server.qr import qr_svg
 from server.security import Anyone, requires
 from server.services import events, privacy
+from server.services.personal_link import resend_personal_link
 from server.services.questions import field_name
 from server.services.registrations import RegistrationRefused, cancel
 from server.services.signup import SignUpForm, attendee_for_token, sign_up
@@ -252,3 +253,22 @@ async def delete_my_data(request: Request) -> Response:
 @requires(Anyone())
 async def data_deleted(request: Request) -> Response:
     return request.app.state.renderer.page(request, "pages/data_deleted.html")
+
+
+@requires(Anyone())
+async def resend_link(request: Request) -> Response:
+    """Ask for the personal link again: it is sent to the number on file, never shown here."""
+    renderer = request.app.state.renderer
+    if request.method == "GET":
+        return renderer.page(request, "pages/resend_link.html", {"phone": "", "errors": {}})
+    phone = str((await request.form()).get("phone", ""))
+    try:
+        await resend_personal_link(
+            phone,
+            link_for=lambda token: _personal_link(request, token),
+            store=request.app.state.failure_store,
+        )
+    except ValidationFailed as failure:
+        context = {"phone": phone, "errors": failure.errors}
+        return renderer.page(request, "pages/resend_link.html", context, status_code=422)
+    return renderer.page(request, "pages/resend_link.html", {"sent": True, "errors": {}})
