@@ -159,6 +159,13 @@ routes = [
                 methods=["GET", "POST"],
                 name="walk_in",
             ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/registrations/{registration_id:int}"
+                "/{decision:str}",
+                manage_attendees.decide_registration,
+                methods=["POST"],
+                name="decide_registration",
+            ),
             # -- outbox routes --
             Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
         ],

@@ -440,3 +440,34 @@ def test_xlsx_bytes_write_10000_rows():
     read_back = list(load_workbook(io.BytesIO(content), read_only=True).active.values)
     assert len(read_back) == 10_001
     assert read_back[-1] == ("Person 9999", "+212612345678", 9999, when)
+
+
+# --- approval ------------------------------------------------------------------------------------
+
+
+async def test_the_organiser_approves_and_declines_pending_sign_ups(client, fair):
+    await Event.filter(id=fair.id).update(capacity=10, requires_approval=True)
+    first = await add_person(
+        fair, "Awa", "Keita", "+212611000001", status=RegistrationStatus.PENDING
+    )
+    second = await add_person(
+        fair, "Ali", "Saleh", "+212611000002", status=RegistrationStatus.PENDING
+    )
+    await signed_in(client)
+    page = await client.get(f"/manage/passerelles/events/{fair.id}/attendees?status=pending")
+    forms = html(page).select(".decision form")
+    assert len(forms) == 4
+    approve_first = next(f["action"] for f in forms if f["action"].endswith(f"/{first.id}/approve"))
+    decline_second = next(
+        f["action"] for f in forms if f["action"].endswith(f"/{second.id}/decline")
+    )
+    token = html(page).select_one(".decision input[name=csrf_token]")["value"]
+    response = await client.post(approve_first, data={"csrf_token": token})
+    assert response.status_code == 303
+    await client.post(decline_second, data={"csrf_token": token})
+    assert (await Registration.get(id=first.id)).status == RegistrationStatus.CONFIRMED
+    assert (await Registration.get(id=second.id)).status == RegistrationStatus.CANCELLED
+    again = await client.post(approve_first, data={"csrf_token": token})
+    assert again.status_code == 409
+    unknown = approve_first.replace("/approve", "/obliterate")
+    assert (await client.post(unknown, data={"csrf_token": token})).status_code == 404

@@ -7,9 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.models import Attendee, Event, Registration
+from server.models import Attendee, Event, OutboxMessage, Registration
 from server.models.enums import EventKind, EventStatus, RegistrationSource, RegistrationStatus
-from server.services.registrations import RegistrationRefused, cancel, register
+from server.services.registrations import (
+    AlreadyDecided,
+    RegistrationRefused,
+    approve,
+    cancel,
+    decline,
+    register,
+)
 from tests.support import make_organisation
 
 
@@ -141,3 +148,24 @@ async def test_walk_ins_get_a_seat_even_when_registration_is_closed(db):
     registration, _ = await register(event, person.id, source=RegistrationSource.WALK_IN)
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.source == RegistrationSource.WALK_IN
+
+
+async def test_an_event_with_approval_keeps_sign_ups_pending_until_decided(db):
+    event = await make_event(capacity=1, requires_approval=True)
+    first, second, third = await make_attendees(3)
+    pending = [(await register(event, person.id))[0] for person in (first, second, third)]
+    assert {r.status for r in pending} == {RegistrationStatus.PENDING}
+    await event.refresh_from_db()
+    assert event.seats_taken == 0
+
+    approved = await approve(pending[0].id)
+    assert approved.status == RegistrationStatus.CONFIRMED
+    waiting = await approve(pending[1].id)
+    assert (waiting.status, waiting.waitlist_position) == (RegistrationStatus.WAITLISTED, 1)
+    await decline(pending[2].id)
+    assert (await Registration.get(id=pending[2].id)).status == RegistrationStatus.CANCELLED
+    with pytest.raises(AlreadyDecided):
+        await approve(pending[0].id)
+    with pytest.raises(AlreadyDecided):
+        await decline(pending[2].id)
+    assert await OutboxMessage.filter(attendee_id__in=[first.id, second.id]).count() == 2

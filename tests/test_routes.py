@@ -25,6 +25,11 @@ ANONYMOUS = {
     "my_data": ("GET", "/me/unknown-token/data", 404),
     "delete_my_data": ("POST", "/me/unknown-token/delete", 403),
     "data_deleted": ("GET", "/deleted", 200),
+    "manage:decide_registration": (
+        "POST",
+        "/manage/passerelles/events/1/registrations/1/approve",
+        403,
+    ),
     "resend_link": ("GET", "/link", 200),
     "health": ("GET", "/healthz", 200),
     "login": ("GET", "/login", 200),

@@ -17,15 +17,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import exports
-from server.errors import ValidationFailed
+from server.errors import NotFound, ValidationFailed
 from server.i18n import current_language, gettext, lazy
 from server.labels import label
-from server.models import Event
+from server.models import Event, Registration
 from server.models.enums import Gender, RegistrationStatus, Role
 from server.security import CHECKIN_STAFF, ORGANISERS, requires, signed_in_user
 from server.services import attendee_list, walk_in
 from server.services.attendee_list import AttendeeFilters
 from server.services.event_admin import managed_event
+from server.services.registrations import approve, decline
 from server.services.walk_in import AlreadyCheckedIn, WalkInForm, WalkInRefused
 
 ATTENDEES = "pages/manage/attendees.html"
@@ -208,3 +209,23 @@ async def walk_in_page(request: Request) -> Response:
     request.session[GATE_KEY] = form.gate.strip()
     request.session[WALK_IN_FLASH] = outcome.registration.id
     return RedirectResponse(_url(request, "walk_in", event), status_code=303)
+
+
+# --- approval -----------------------------------------------------------------------------------
+
+
+@requires(ORGANISERS)
+async def decide_registration(request: Request) -> Response:
+    """Approve or decline a sign-up that waits for approval, then back to the list."""
+    event = await _event(request)
+    registration = await Registration.get_or_none(
+        id=request.path_params["registration_id"], event_id=event.id
+    )
+    if registration is None:
+        raise NotFound(lazy("This registration does not exist."))
+    decisions = {"approve": approve, "decline": decline}
+    decide = decisions.get(request.path_params["decision"])
+    if decide is None:
+        raise NotFound(lazy("This page does not exist or has moved."))
+    await decide(registration.id)
+    return RedirectResponse(_url(request, "attendees", event, status="pending"), status_code=303)

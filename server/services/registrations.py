@@ -19,11 +19,15 @@ from tortoise.transactions import in_transaction
 from server.codes import new_badge_serial
 from server.errors import AppError
 from server.i18n import lazy
-from server.models import Event, Registration
+from server.models import Attendee, Event, Registration
 from server.models.enums import EventStatus, RegistrationSource, RegistrationStatus
-from server.notifications import queue_promotion
+from server.notifications import queue_confirmation, queue_promotion
 
-ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+ACTIVE_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.PENDING,
+)
 SERIAL_ATTEMPTS = 5  # 30 random bits: a second draw is already rare
 
 
@@ -71,7 +75,8 @@ async def register(
     answers: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> tuple[Registration, bool]:
-    """Register an attendee: a seat if one is left, else the waiting list.
+    """Register an attendee: a seat if one is left, else the waiting list; for an event that
+    asks for approval, an online sign-up waits for the organiser's decision instead.
 
     Returns the registration and whether it is new; signing up again returns the existing active
     registration unchanged. Raises RegistrationRefused (`not_open`, `closed`, `full`).
@@ -86,21 +91,58 @@ async def register(
         check_open(event, now)
     try:
         async with in_transaction():
-            if await take_seat(event.id):
-                status, position = RegistrationStatus.CONFIRMED, None
-            elif event.waitlist_enabled and source != RegistrationSource.WALK_IN:
-                status = RegistrationStatus.WAITLISTED
-                position = await next_waiting_position(event.id)
+            if event.requires_approval and source == RegistrationSource.ONLINE:
+                status, position = RegistrationStatus.PENDING, None
             else:
-                raise RegistrationRefused(
-                    lazy("This event is full and has no waiting list."), code="full"
-                )
+                status, position = await _place(event, source)
             registration = await _save(event.id, attendee_id, status, position, source, answers)
     except IntegrityError:
         # The same person signed up twice at the same instant: the unique constraint kept one.
         existing = await Registration.get(event_id=event.id, attendee_id=attendee_id)
         return existing, False
     return registration, True
+
+
+async def _place(event: Event, source: RegistrationSource) -> tuple[RegistrationStatus, int | None]:
+    """A seat if one is left, else the next waiting position. Call inside a transaction."""
+    if await take_seat(event.id):
+        return RegistrationStatus.CONFIRMED, None
+    if event.waitlist_enabled and source != RegistrationSource.WALK_IN:
+        return RegistrationStatus.WAITLISTED, await next_waiting_position(event.id)
+    raise RegistrationRefused(lazy("This event is full and has no waiting list."), code="full")
+
+
+class AlreadyDecided(AppError):
+    status_code = 409
+    code = "already_decided"
+
+
+async def approve(registration_id: int) -> Registration:
+    """Accept a sign-up that waited for approval: a seat if one is left, else the waiting list;
+    the person is told. Raises RegistrationRefused (`full`) or AlreadyDecided."""
+    async with in_transaction():
+        registration = await Registration.get(id=registration_id).select_related("event")
+        if registration.status != RegistrationStatus.PENDING:
+            raise AlreadyDecided(lazy("This registration has already been decided."))
+        status, position = await _place(registration.event, registration.source)
+        changed = await Registration.filter(
+            id=registration_id, status=RegistrationStatus.PENDING
+        ).update(status=status, waitlist_position=position)
+        if not changed:  # decided by someone else meanwhile: the seat taken above is given back
+            raise AlreadyDecided(lazy("This registration has already been decided."))
+        await registration.refresh_from_db()
+        attendee = await Attendee.get(id=registration.attendee_id)
+        await queue_confirmation(attendee, [registration])
+    return registration
+
+
+async def decline(registration_id: int, *, now: datetime | None = None) -> None:
+    """Turn down a sign-up that waited for approval. Raises AlreadyDecided."""
+    changed = await Registration.filter(
+        id=registration_id, status=RegistrationStatus.PENDING
+    ).update(status=RegistrationStatus.CANCELLED, cancelled_at=now or datetime.now(UTC))
+    if not changed:
+        raise AlreadyDecided(lazy("This registration has already been decided."))
 
 
 async def _save(
@@ -155,7 +197,8 @@ async def cancel(registration_id: int, *, now: datetime | None = None) -> Regist
         ).update(**cancelled)
         if not freed_seat:
             await Registration.filter(
-                id=registration_id, status=RegistrationStatus.WAITLISTED
+                id=registration_id,
+                status__in=(RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING),
             ).update(**cancelled)
             return None
         await Event.filter(id=registration.event_id).update(seats_taken=F("seats_taken") - 1)
