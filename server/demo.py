@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -65,9 +64,9 @@ from server.models.enums import (
     Role,
 )
 from server.passwords import hash_password
+from server.services.events import EVENT_TIMEZONE
 
 SEED = 2026
-TZ = ZoneInfo("Africa/Casablanca")
 ATTENDEE_COUNT = 300
 SIGN_UP_WINDOW = timedelta(weeks=8)  # registration opens this long before an event starts
 OFFER_AGE = timedelta(days=20)  # published offers went online this long before `today`
@@ -1175,7 +1174,7 @@ Schedule = dict[str, tuple[datetime, datetime]]
 
 
 def _at(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=TZ)
+    return datetime.combine(day, moment, tzinfo=EVENT_TIMEZONE)
 
 
 def _schedule(today: date) -> Schedule:

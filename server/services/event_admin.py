@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -25,10 +24,9 @@ from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy
 from server.models import ActionLog, CustomQuestion, Event, Organisation, User
 from server.models.enums import EventKind, EventStatus, QuestionKind
+from server.services.events import EVENT_TIMEZONE
 from server.services.registrations import promote_first_waiting
 
-# Events happen in Morocco: organisers type local dates and times (the same zone the pages show).
-EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
 CONTENT_LANGUAGES = tuple(LANGUAGES)  # fr first: French is required, the others fall back to it
 TEXT_FIELDS = ("title", "description", "practical_info")
 SESSION_KINDS = (

@@ -22,6 +22,7 @@ from server.models.enums import (
 )
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
+# Events happen in Morocco: times are typed and shown in this zone, and stored in UTC.
 EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
 
 
