@@ -26,7 +26,9 @@ from server.errors import AppError, LoginRequired
 from server.ratelimit import DatabaseFailureStore, FailureStore, LoginThrottle, RedisFailureStore
 from server.routes import (
     accounts,
+    api,
     attendee,
+    devices,
     manage,
     manage_attendees,
     manage_events,
@@ -168,6 +170,28 @@ routes = [
             ),
             # -- outbox routes --
             Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
+            # -- scanning device routes --
+            Route(
+                "/{organisation:str}/events/{event_id:int}/devices",
+                devices.devices,
+                methods=["GET", "POST"],
+                name="devices",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/devices/{device_id:int}/revoke",
+                devices.device_revoke,
+                methods=["POST"],
+                name="device_revoke",
+            ),
+        ],
+    ),
+    Mount(
+        "/api/v1",
+        name="api",
+        routes=[
+            Route("/checkin", api.checkin, methods=["POST"], name="checkin"),
+            Route("/search", api.search, name="search"),
+            Route("/openapi.json", api.openapi, name="openapi"),
         ],
     ),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

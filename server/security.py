@@ -33,6 +33,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_FORM_BYTES = 5 * 1024 * 1024
+# The devices' JSON API authenticates by bearer token only and never reads the session, so a
+# forged cross-site request carries nothing it accepts: without a token it must answer 401, not 403.
+API_PREFIX = "/api/"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -122,9 +125,9 @@ def rotate_csrf_token(request: Request) -> str:
 class CSRFMiddleware:
     """Refuse unsafe requests that do not carry the session's CSRF token.
 
-    Requests authenticated by a bearer token (scanning devices) are exempt: no cookie is involved,
-    so there is nothing for another site to forge. Form bodies are read here and replayed to the
-    application unchanged.
+    The devices' JSON API under /api/ is exempt: it accepts only a bearer token, never the
+    session, so there is nothing for another site to forge. Form bodies are read here and replayed
+    to the application unchanged.
     """
 
     def __init__(self, app: ASGIApp, on_failure: Callable[[Scope], Awaitable[Response]]) -> None:
@@ -132,7 +135,11 @@ class CSRFMiddleware:
         self.on_failure = on_failure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS or _has_bearer(scope):
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or scope["path"].startswith(API_PREFIX)
+        ):
             await self.app(scope, receive, send)
             return
         expected = scope.get("session", {}).get("csrf")
@@ -146,11 +153,6 @@ class CSRFMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive) if body else receive, send)
-
-
-def _has_bearer(scope: Scope) -> bool:
-    auth = dict(scope["headers"]).get(b"authorization", b"")
-    return auth[:7].lower() == b"bearer "
 
 
 async def _read_form_token(scope: Scope, receive: Receive) -> tuple[list[Message], str]:
@@ -324,3 +326,27 @@ def requires(policy: Policy) -> Callable[[Endpoint], Endpoint]:
         return guarded
 
     return decorate
+
+
+class DeviceUnauthorised(LoginRequired):
+    """No valid device token: the API answers 401 with status `unauthorized`."""
+
+    code = "unauthorized"
+
+
+class DeviceTokenPolicy(Policy):
+    """A scanning device sending `Authorization: Bearer <token>`: a token issued for an event and
+    not revoked. The device (with its event) goes to `request.state.device`; anything else is
+    401, whatever the session says, so a device never acts with a person's rights."""
+
+    description = "scanning device token"
+
+    async def authorise(self, request: Request) -> None:
+        # Imported here: the policies above need no service, and this keeps it that way.
+        from server.services.device_tokens import device_for_token
+
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        device = await device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if device is None:
+            raise DeviceUnauthorised(lazy("This device is not allowed to check people in."))
+        request.state.device = device

@@ -51,6 +51,11 @@ ANONYMOUS = {
     "manage:attendees_csv": ("GET", "/manage/passerelles/events/1/attendees.csv", 303),
     "manage:attendees_xlsx": ("GET", "/manage/passerelles/events/1/attendees.xlsx", 303),
     "manage:walk_in": ("GET", "/manage/passerelles/events/1/walk-in", 303),
+    "manage:devices": ("GET", "/manage/passerelles/events/1/devices", 303),
+    "manage:device_revoke": ("POST", "/manage/passerelles/events/1/devices/1/revoke", 403),
+    "api:checkin": ("POST", "/api/v1/checkin", 401),
+    "api:search": ("GET", "/api/v1/search?q=ab", 401),
+    "api:openapi": ("GET", "/api/v1/openapi.json", 200),
     "static": ("GET", "/static/css/app.css", 200),
 }
 

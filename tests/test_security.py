@@ -122,3 +122,10 @@ async def test_language_links_do_not_trust_the_host_header(client):
     links = [a["href"] for a in html(response).select(".language-switch a")]
     assert links[0] == "/login?next=%2Faccount&lang=fr"
     assert all("evil.example" not in link for link in links)
+
+
+async def test_a_bearer_header_does_not_skip_csrf_outside_the_api(client):
+    await make_user("salma@example.org")
+    await login(client, "salma@example.org")
+    response = await client.post("/logout", headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 403

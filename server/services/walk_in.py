@@ -18,19 +18,17 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Attendee, CheckIn, Event, Registration, User
+from server.models import ActionLog, Attendee, Event, Registration, User
 from server.models.enums import (
-    CheckInKind,
-    CheckInResult,
     EventStatus,
     Gender,
     RegistrationSource,
     RegistrationStatus,
 )
 from server.phones import INVALID_PHONE, normalise_phone
+from server.services.checkin import GATE_MAX_LENGTH, admit
 from server.services.registrations import RegistrationRefused, register, take_seat
 
-GATE_MAX_LENGTH = 40  # Registration.checked_in_gate and CheckIn.gate
 NAME_MAX_LENGTH = 100  # Attendee.first_name and last_name
 WALK_IN_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
 
@@ -228,17 +226,4 @@ async def _enter(
     registration: Registration, event: Event, *, gate: str, staff: User | None, now: datetime
 ) -> bool:
     """Check the person in unless they already are; true when this call let them in."""
-    entered = await Registration.filter(id=registration.id, checked_in_at__isnull=True).update(
-        checked_in_at=now, checked_in_gate=gate
-    )
-    if not entered:
-        return False
-    await CheckIn.create(
-        event_id=event.id,
-        registration_id=registration.id,
-        kind=CheckInKind.ENTRY,
-        result=CheckInResult.OK,
-        gate=gate,
-        staff_id=staff.id if staff else None,
-    )
-    return True
+    return await admit(registration.id, event, gate=gate, staff=staff, now=now)
