@@ -66,6 +66,11 @@ routes = [
         name="cancel_registration",
     ),
     Route(
+        "/me/{token:str}/registrations/{registration:int}/badge.pdf",
+        attendee.badge_download,
+        name="badge_download",
+    ),
+    Route(
         "/me/{token:str}/language",
         attendee.change_language,
         methods=["POST"],

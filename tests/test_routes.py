@@ -21,6 +21,7 @@ ANONYMOUS = {
     "signed_up": ("GET", "/events/job-fair/registered", 200),
     "me": ("GET", "/me/unknown-token", 404),
     "cancel_registration": ("POST", "/me/unknown-token/registrations/1/cancel", 403),
+    "badge_download": ("GET", "/me/unknown-token/registrations/1/badge.pdf", 404),
     "my_language": ("POST", "/me/unknown-token/language", 403),
     "my_data": ("GET", "/me/unknown-token/data", 404),
     "delete_my_data": ("POST", "/me/unknown-token/delete", 403),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from server.badge_codes import read_badge_code
 from server.models import Attendee, CustomQuestion, Event, Registration
@@ -254,3 +256,18 @@ async def test_a_required_question_left_empty_is_shown_next_to_it(client, fair):
     assert page.select_one(f"#error-q_{text.id}") is not None
     assert page.select_one(f"#error-q_{choice.id}") is not None
     assert await Registration.all().count() == 0
+
+
+async def test_the_badge_can_be_downloaded_as_a_pdf(client, fair):
+    response = await submit(client, "salon", valid_form())
+    page = html(await client.get(response.headers["location"]))
+    link = page.select_one("a[href$='badge.pdf']")["href"]
+    download = await client.get(link)
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/pdf"
+    registration = await Registration.get(event_id=fair.id)
+    text = PdfReader(io.BytesIO(download.content)).pages[0].extract_text()
+    assert registration.badge_serial in text
+    assert "Aminata" in text
+    other = link.replace(f"/registrations/{registration.id}/", "/registrations/999999/")
+    assert (await client.get(other)).status_code == 404

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.badge_codes import make_badge_code
+from server.badges import BadgeData, badge_pdf
 from server.errors import NotFound, ValidationFailed
 from server.i18n import LANGUAGES, current_language, gettext, lazy, pick_text
 from server.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, countries, label
@@ -28,7 +30,7 @@ from server.services.personal_link import resend_personal_link
 from server.services.questions import field_name
 from server.services.registrations import RegistrationRefused, cancel
 from server.services.signup import SignUpForm, attendee_for_token, sign_up
-from server.templating import local_time
+from server.templating import local_date, local_time
 
 TEXT_FIELDS = (
     "phone",
@@ -272,3 +274,40 @@ async def resend_link(request: Request) -> Response:
         context = {"phone": phone, "errors": failure.errors}
         return renderer.page(request, "pages/resend_link.html", context, status_code=422)
     return renderer.page(request, "pages/resend_link.html", {"sent": True, "errors": {}})
+
+
+@requires(Anyone())
+async def badge_download(request: Request) -> Response:
+    """The person's badge as an A6 PDF, to print or keep on the phone."""
+    attendee = await _attendee_of_link(request)
+    registration = (
+        await Registration.filter(
+            id=request.path_params["registration"],
+            attendee_id=attendee.id,
+            status=RegistrationStatus.CONFIRMED,
+        )
+        .select_related("event__organisation")
+        .first()
+    )
+    if registration is None:
+        raise NotFound(lazy("This registration does not exist."))
+    event = registration.event
+    secret = request.app.state.settings.secret_key
+    badge = BadgeData(
+        event_title=pick_text(event.title),
+        event_date=f"{local_date(event.starts_at)} · {local_time(event.starts_at)}",
+        venue=", ".join(part for part in (event.venue, event.city) if part),
+        name=attendee.full_name,
+        role="visitor",
+        organisation=event.organisation.name,
+        serial=registration.badge_serial,
+        qr_text=make_badge_code(secret, event.id, registration.id),
+        language=current_language().code,
+    )
+    pdf = await run_in_threadpool(badge_pdf, badge)
+    filename = f"badge-{registration.badge_serial}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
