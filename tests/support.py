@@ -6,13 +6,14 @@ import re
 import socket
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from server.models import Membership, Organisation, User
-from server.models.enums import Role
+from server.models import Event, Membership, Organisation, User
+from server.models.enums import EventKind, EventStatus, Role
 from server.passwords import hash_password
 
 
@@ -49,6 +50,22 @@ async def make_user(
     if organisation is not None:
         await Membership.create(user=user, organisation=organisation, role=role)
     return user
+
+
+async def make_event(organisation: Organisation, slug: str = "salon", **extra: object) -> Event:
+    """A published job fair starting in an hour; any field can be given in `extra`."""
+    start = datetime.now(UTC) + timedelta(hours=1)
+    fields: dict[str, object] = {
+        "organisation": organisation,
+        "slug": slug,
+        "kind": EventKind.JOB_FAIR,
+        "status": EventStatus.PUBLISHED,
+        "title": {"fr": "Salon de l'emploi"},
+        "city": "Casablanca",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=8),
+    }
+    return await Event.create(**(fields | extra))
 
 
 async def make_organisation(slug: str = "passerelles", name: str = "Passerelles") -> Organisation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -14,29 +14,13 @@ from server.exports import csv_bytes, neutralise_formula, xlsx_bytes
 from server.models import Attendee, Event, Organisation, Registration
 from server.models.enums import (
     EventKind,
-    EventStatus,
     RegistrationStatus,
     Role,
 )
 from server.services.attendee_list import AttendeeFilters, attendee_page, phone_search
-from tests.support import html, login, make_organisation, make_user
+from tests.support import html, login, make_event, make_organisation, make_user
 
 BASE = "/manage/passerelles/events"
-
-
-async def make_event(organisation: Organisation, slug: str, **extra) -> Event:
-    start = datetime.now(UTC) + timedelta(days=7)
-    fields = {
-        "organisation": organisation,
-        "slug": slug,
-        "kind": EventKind.JOB_FAIR,
-        "status": EventStatus.PUBLISHED,
-        "title": {"fr": "Salon de l'emploi"},
-        "city": "Casablanca",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=8),
-    }
-    return await Event.create(**(fields | extra))
 
 
 async def add_person(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from itertools import count
 
 import pytest
@@ -19,7 +19,6 @@ from server.models.enums import (
     CheckInKind,
     CheckInResult,
     EventKind,
-    EventStatus,
     RegistrationStatus,
     Role,
 )
@@ -29,26 +28,19 @@ from server.services.device_tokens import (
     issue_device_token,
     revoke_device_token,
 )
-from tests.support import csrf_from, html, login, make_organisation, make_user, new_client
+from tests.support import (
+    csrf_from,
+    html,
+    login,
+    make_event,
+    make_organisation,
+    make_user,
+    new_client,
+)
 
 SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 API = "/api/v1"
 _serials = count(1)
-
-
-async def make_event(organisation: Organisation, slug: str, **extra) -> Event:
-    start = datetime.now(UTC) + timedelta(hours=1)
-    fields = {
-        "organisation": organisation,
-        "slug": slug,
-        "kind": EventKind.JOB_FAIR,
-        "status": EventStatus.PUBLISHED,
-        "title": {"fr": "Salon de l'emploi"},
-        "city": "Casablanca",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=8),
-    }
-    return await Event.create(**(fields | extra))
 
 
 async def make_attendee(first_name: str = "Aminata", last_name: str = "Diallo", phone=None):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from server.models import ActionLog, Attendee, CheckIn, Event, Organisation, Registration, User
+from server.models import ActionLog, Attendee, CheckIn, Event, Registration, User
 from server.models.enums import (
     CheckInKind,
     CheckInResult,
-    EventKind,
     EventStatus,
     RegistrationSource,
     RegistrationStatus,
@@ -19,25 +18,9 @@ from server.models.enums import (
 )
 from server.services.registrations import register
 from server.services.walk_in import AlreadyCheckedIn, WalkInForm, register_walk_in
-from tests.support import csrf_from, html, login, make_organisation, make_user
+from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
 BASE = "/manage/passerelles/events"
-
-
-async def make_event(organisation: Organisation, slug: str = "salon", **extra) -> Event:
-    start = datetime.now(UTC) + timedelta(hours=1)
-    fields = {
-        "organisation": organisation,
-        "slug": slug,
-        "kind": EventKind.JOB_FAIR,
-        "status": EventStatus.PUBLISHED,
-        "title": {"fr": "Salon de l'emploi"},
-        "city": "Casablanca",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=8),
-        "capacity": 100,
-    }
-    return await Event.create(**(fields | extra))
 
 
 @pytest.fixture
