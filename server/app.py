@@ -34,6 +34,7 @@ from server.routes import (
     manage_events,
     outbox,
     public,
+    scanner,
 )
 from server.security import (
     CSRFMiddleware,
@@ -165,6 +166,24 @@ routes = [
                 manage_attendees.walk_in_page,
                 methods=["GET", "POST"],
                 name="walk_in",
+            ),
+            # -- scanner page at the door --
+            Route(
+                "/{organisation:str}/events/{event_id:int}/scan",
+                scanner.scan,
+                methods=["GET", "POST"],
+                name="scan",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/scan/undo",
+                scanner.scan_undo,
+                methods=["POST"],
+                name="scan_undo",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/scan/search",
+                scanner.scan_search,
+                name="scan_search",
             ),
             Route(
                 "/{organisation:str}/events/{event_id:int}/registrations/{registration_id:int}"

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.dates import format_date, format_datetime, format_time
+from jinja2 import pass_context
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -48,6 +49,13 @@ def language_url(request: Request, code: str) -> str:
     return f"{request.url.path}?{urlencode([*kept, ('lang', code)])}"
 
 
+@pass_context
+def relative_url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    """Links as paths: pages never build absolute URLs from the Host header a client sends."""
+    request: Request = context["request"]
+    return request.url_for(name, **path_params).path
+
+
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
@@ -63,7 +71,12 @@ def build_templates() -> Jinja2Templates:
         label=label,
         country=country_name,
     )
-    env.globals.update(languages=i18n.LANGUAGES, csrf_token=csrf_token, language_url=language_url)
+    env.globals.update(
+        languages=i18n.LANGUAGES,
+        csrf_token=csrf_token,
+        language_url=language_url,
+        url_for=relative_url_for,
+    )
     return templates
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.models.enums import Role
-from tests.support import csrf_from, html, login, make_organisation, make_user
+from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
 
 async def test_a_post_without_csrf_token_is_refused(client):
@@ -114,7 +114,8 @@ async def test_checkin_staff_land_on_their_account_not_on_a_refusal(client):
     response = await login(client, "door@example.org")
     assert response.headers["location"] == "/account"
     account = html(await client.get("/account"))
-    assert account.select("a[href^='/manage/']") == []
+    assert account.select("a[href='/manage/passerelles/']") == []
+    assert (await client.get("/manage/")).headers["location"] == "/account"
 
 
 async def test_language_links_do_not_trust_the_host_header(client):
@@ -129,3 +130,18 @@ async def test_a_bearer_header_does_not_skip_csrf_outside_the_api(client):
     await login(client, "salma@example.org")
     response = await client.post("/logout", headers={"Authorization": "Bearer anything"})
     assert response.status_code == 403
+
+
+async def test_checkin_staff_find_the_door_tools_of_their_events_on_their_account(client):
+    organisation = await make_organisation()
+    fair = await make_event(organisation, "salon")
+    await make_event(await make_organisation("autre", "Autre"), "ailleurs")
+    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    await login(client, "door@example.org")
+    page = html(await client.get("/account"))
+    links = [a["href"] for a in page.select(".door-list a")]
+    assert links == [
+        f"/manage/passerelles/events/{fair.id}/scan",
+        f"/manage/passerelles/events/{fair.id}/walk-in",
+    ]
+    assert (await client.get(links[0])).status_code == 200

@@ -61,9 +61,12 @@ async def account(request: Request) -> Response:
     assert user is not None
     organisations = await accounts.organisations_of(user, roles=accounts.BACK_OFFICE_ROLES)
     flash = request.session.pop("flash", None)
-    return request.app.state.renderer.page(
-        request, "pages/account.html", {"organisations": organisations, "flash": flash}
-    )
+    context = {
+        "organisations": organisations,
+        "doors": await accounts.doors_to_staff(user),
+        "flash": flash,
+    }
+    return request.app.state.renderer.page(request, "pages/account.html", context)
 
 
 @requires(SignedIn())

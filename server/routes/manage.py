@@ -17,6 +17,8 @@ async def choose_organisation(request: Request) -> Response:
     if len(mine) == 1:
         target = request.url_for("manage:overview", organisation=mine[0].slug).path
         return RedirectResponse(target, status_code=303)
+    if not mine:  # check-in staff: their door tools are on their account page
+        return RedirectResponse(request.url_for("account").path, status_code=303)
     return request.app.state.renderer.page(
         request, "pages/manage/choose.html", {"organisations": mine}
     )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.errors import AppError, RateLimited, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Membership, Organisation, User
-from server.models.enums import Role
+from server.models import ActionLog, Event, Membership, Organisation, User
+from server.models.enums import EventStatus, Role
 from server.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -137,3 +137,19 @@ async def organisations_of(
 
 
 BACK_OFFICE_ROLES = (Role.OWNER, Role.ORGANISER)
+
+
+async def doors_to_staff(user: User, *, now: datetime | None = None) -> list[Event]:
+    """Events where the user can check people in: those of the organisations where they have a
+    role, published or closed, from yesterday on, soonest first, with their organisation."""
+    now = now or datetime.now(UTC)
+    return (
+        await Event.filter(
+            organisation__memberships__user_id=user.id,
+            status__in=(EventStatus.PUBLISHED, EventStatus.CLOSED),
+            ends_at__gte=now - timedelta(days=1),
+        )
+        .select_related("organisation")
+        .order_by("starts_at")
+        .limit(50)
+    )
