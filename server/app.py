@@ -30,6 +30,7 @@ from server.routes import (
     attendee,
     devices,
     manage,
+    manage_attendance,
     manage_attendees,
     manage_events,
     outbox,
@@ -167,6 +168,17 @@ routes = [
                 methods=["GET", "POST"],
                 name="walk_in",
             ),
+            # -- badge sheets and live attendance routes --
+            Route(
+                "/{organisation:str}/events/{event_id:int}/badges.pdf",
+                manage_attendance.badges_pdf,
+                name="badges_pdf",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:int}/attendance",
+                manage_attendance.attendance,
+                name="attendance",
+            ),
             # -- scanner page at the door --
             Route(
                 "/{organisation:str}/events/{event_id:int}/scan",
@@ -299,7 +311,12 @@ async def _app_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     if isinstance(exc, LoginRequired) and not _wants_json(request):
         target = request.url_for("login").include_query_params(next=request.url.path)
-        return RedirectResponse(str(target.path) + "?" + target.query, status_code=303)
+        login_url = f"{target.path}?{target.query}"
+        if request.headers.get("hx-request") == "true":
+            # htmx would follow a 303 and swap the login page into a fragment: send the whole
+            # page to the login form instead.
+            return Response(status_code=204, headers={"HX-Redirect": login_url})
+        return RedirectResponse(login_url, status_code=303)
     return _error_response(
         request, request.app.state.renderer, exc.status_code, exc.code, exc.message
     )

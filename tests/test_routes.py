@@ -52,6 +52,8 @@ ANONYMOUS = {
     "manage:attendees_csv": ("GET", "/manage/passerelles/events/1/attendees.csv", 303),
     "manage:attendees_xlsx": ("GET", "/manage/passerelles/events/1/attendees.xlsx", 303),
     "manage:walk_in": ("GET", "/manage/passerelles/events/1/walk-in", 303),
+    "manage:badges_pdf": ("GET", "/manage/passerelles/events/1/badges.pdf", 303),
+    "manage:attendance": ("GET", "/manage/passerelles/events/1/attendance", 303),
     "manage:scan": ("GET", "/manage/passerelles/events/1/scan", 303),
     "manage:scan_undo": ("POST", "/manage/passerelles/events/1/scan/undo", 403),
     "manage:scan_search": ("GET", "/manage/passerelles/events/1/scan/search?q=ab", 303),

@@ -145,3 +145,10 @@ async def test_checkin_staff_find_the_door_tools_of_their_events_on_their_accoun
         f"/manage/passerelles/events/{fair.id}/walk-in",
     ]
     assert (await client.get(links[0])).status_code == 200
+
+
+async def test_an_htmx_request_without_a_session_is_sent_to_login_as_a_whole_page(client):
+    await make_organisation()
+    response = await client.get("/manage/passerelles/", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/login?next=%2Fmanage%2Fpasserelles%2F"

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.badge_codes import make_badge_code
-from server.badges import BadgeData, badge_pdf
+from server.badges import badge_pdf
 from server.errors import NotFound, ValidationFailed
 from server.i18n import LANGUAGES, current_language, gettext, lazy, pick_text
 from server.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, countries, label
@@ -26,11 +26,12 @@ from server.models.enums import (
 from server.qr import qr_svg
 from server.security import Anyone, requires
 from server.services import events, privacy
+from server.services.badges import badge_data
 from server.services.personal_link import resend_personal_link
 from server.services.questions import field_name
 from server.services.registrations import RegistrationRefused, cancel
 from server.services.signup import SignUpForm, attendee_for_token, sign_up
-from server.templating import local_date, local_time
+from server.templating import local_time
 
 TEXT_FIELDS = (
     "phone",
@@ -286,22 +287,14 @@ async def badge_download(request: Request) -> Response:
             attendee_id=attendee.id,
             status=RegistrationStatus.CONFIRMED,
         )
-        .select_related("event__organisation")
+        .select_related("event__organisation", "attendee")
         .first()
     )
     if registration is None:
         raise NotFound(lazy("This registration does not exist."))
-    event = registration.event
-    secret = request.app.state.settings.secret_key
-    badge = BadgeData(
-        event_title=pick_text(event.title),
-        event_date=f"{local_date(event.starts_at)} · {local_time(event.starts_at)}",
-        venue=", ".join(part for part in (event.venue, event.city) if part),
-        name=attendee.full_name,
-        role="visitor",
-        organisation=event.organisation.name,
-        serial=registration.badge_serial,
-        qr_text=make_badge_code(secret, event.id, registration.id),
+    badge = badge_data(
+        registration,
+        secret_key=request.app.state.settings.secret_key,
         language=current_language().code,
     )
     pdf = await run_in_threadpool(badge_pdf, badge)

@@ -6,6 +6,8 @@ The PDF itself is drawn by `server.badges` (pure); this module turns registratio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel.dates import format_date, format_time
 
 from server.badge_codes import make_badge_code
@@ -32,21 +34,48 @@ def badge_data(
     its organisation.
     """
     event = event or registration.event
+    return _badge(registration, event, _event_texts(event, language), secret_key, role)
+
+
+@dataclass(frozen=True)
+class _EventTexts:
+    """The part of a badge that is the same for everyone at the event, formatted once."""
+
+    event_title: str
+    event_date: str
+    venue: str
+    organisation: str
+    language: str
+
+
+def _event_texts(event: Event, language: str) -> _EventTexts:
     locale = BABEL_LOCALES[language]
     starts_at = event.starts_at.astimezone(EVENT_TIMEZONE)
-    return BadgeData(
+    return _EventTexts(
         event_title=pick_text(event.title, language),
         event_date=(
             f"{format_date(starts_at, 'full', locale=locale)}"
             f" · {format_time(starts_at, 'short', locale=locale)}"
         ),
         venue=", ".join(part for part in (event.venue, event.city) if part),
+        organisation=event.organisation.name,
+        language=language,
+    )
+
+
+def _badge(
+    registration: Registration,
+    event: Event,
+    texts: _EventTexts,
+    secret_key: str,
+    role: BadgeRole,
+) -> BadgeData:
+    return BadgeData(
+        **vars(texts),
         name=registration.attendee.full_name,
         role=role,
-        organisation=event.organisation.name,
         serial=registration.badge_serial,
         qr_text=make_badge_code(secret_key, event.id, registration.id),
-        language=language,
     )
 
 
@@ -64,6 +93,7 @@ async def event_badges(event: Event, *, secret_key: str, language: str) -> list[
         .order_by("attendee__last_name", "attendee__first_name", "id")
         .values_list("id", flat=True)
     )
+    texts = _event_texts(event, language)
     badges: list[BadgeData] = []
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
@@ -74,8 +104,6 @@ async def event_badges(event: Event, *, secret_key: str, language: str) -> list[
             ).select_related("attendee")
         }
         badges.extend(
-            badge_data(found[id_], secret_key=secret_key, language=language, event=event)
-            for id_ in batch
-            if id_ in found
+            _badge(found[id_], event, texts, secret_key, "visitor") for id_ in batch if id_ in found
         )
     return badges

@@ -1,0 +1,127 @@
+"""The event's day, for its organisation's staff: every badge printed at once (organisers), and
+live attendance at the doors (organisers and check-in staff, who see only counts there, no
+names: it tells the door team where the queues are and how many are still to come).
+
+An event of another organisation answers 404, like an unknown one.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from babel.numbers import format_percent
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from server.badges import write_badge_sheets
+from server.i18n import BABEL_LOCALES, current_language
+from server.models import Event
+from server.models.enums import Role
+from server.security import CHECKIN_STAFF, ORGANISERS, requires, signed_in_user
+from server.services.attendance import event_attendance
+from server.services.badges import event_badges
+from server.services.event_admin import managed_event
+
+ATTENDANCE = "pages/manage/attendance.html"
+POLL_SECONDS = 5
+# A sheet of 2,000 badges is about 1.4 MB: it stays in memory, and spills to a temporary file
+# past this size rather than growing without limit.
+SPOOL_MAX_SIZE = 8 * 1024 * 1024
+CHUNK_SIZE = 64 * 1024
+
+
+async def _event(request: Request) -> Event:
+    return await managed_event(request.state.organisation, int(request.path_params["event_id"]))
+
+
+# --- all badges of an event ---------------------------------------------------------------------
+
+
+def _read_in_chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    """The file from where it stands, CHUNK_SIZE at a time; closed at the end or on disconnect."""
+    try:
+        while chunk := spool.read(CHUNK_SIZE):
+            yield chunk
+    finally:
+        spool.close()
+
+
+@requires(ORGANISERS)
+async def badges_pdf(request: Request) -> Response:
+    """A4 sheets of four visitor badges for every confirmed registration, by name, to print.
+
+    The badges' data is read first (in batches, the database is async); only the drawing runs
+    in a worker thread, into a spooled file that is then sent in chunks.
+    """
+    event = await _event(request)
+    badges = await event_badges(
+        event,
+        secret_key=request.app.state.settings.secret_key,
+        language=current_language().code,
+    )
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 (closed by the stream)
+    try:
+        await run_in_threadpool(write_badge_sheets, badges, spool)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    slug = re.sub(r"[^A-Za-z0-9_-]", "", event.slug) or str(event.id)
+    return StreamingResponse(
+        _read_in_chunks(spool),  # a plain iterator: Starlette reads it in a worker thread
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="badges-{slug}.pdf"',
+            "Content-Length": str(size),
+            # Names of people: no copy kept by the browser or a proxy.
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- live attendance ----------------------------------------------------------------------------
+
+
+def _organises(request: Request) -> bool:
+    """Check-in staff see attendance too, but must not be sent to the organisers' pages."""
+    user = signed_in_user(request)
+    membership = request.state.membership
+    return bool(
+        (user and user.is_superuser)
+        or (membership and membership.role in {Role.OWNER, Role.ORGANISER})
+    )
+
+
+def _percent(share: float | None) -> str:
+    if share is None:
+        return "—"
+    return format_percent(share, locale=BABEL_LOCALES[current_language().code])
+
+
+@requires(CHECKIN_STAFF)
+async def attendance(request: Request) -> Response:
+    """Checked in / expected, per door, per half hour and per session; with htmx (the page
+    polls every POLL_SECONDS), only the figures block."""
+    event = await _event(request)
+    figures = await event_attendance(event)
+    here = request.url_for(
+        "manage:attendance", organisation=request.state.organisation.slug, event_id=event.id
+    ).path
+    context: dict[str, Any] = {
+        "organisation": request.state.organisation,
+        "event": event,
+        "figures": figures,
+        "percent": _percent,
+        "here": here,
+        "poll_seconds": POLL_SECONDS,
+        "organises": _organises(request),
+        "right_to_left": current_language().direction == "rtl",
+    }
+    response = request.app.state.renderer.page(request, ATTENDANCE, context, block="figures")
+    response.headers["Cache-Control"] = "no-store"  # a figure read from a cache is a stale one
+    return response
