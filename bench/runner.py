@@ -29,6 +29,7 @@ import asyncpg
 import httpx
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from bench.wrk import run_wrk
 from server.badge_codes import make_badge_code
 from server.cli import apply_migrations
 from server.db import close_database, open_database
@@ -274,7 +275,9 @@ async def _surge_outcome(url: str) -> dict[str, Any]:
     }
 
 
-def run_configuration(backend: str, workers: int, scenarios: set[str], size: int) -> list[dict]:
+def run_configuration(
+    backend: str, workers: int, scenarios: set[str], size: int, seconds: int
+) -> list[dict]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         url = asyncio.run(_fresh_database(backend, Path(folder)))
@@ -300,8 +303,8 @@ def run_configuration(backend: str, workers: int, scenarios: set[str], size: int
                     {"method": "POST", "path": "/checkin", "json": {"id": i}}
                     for i in data.baseline_ids[:half]
                 ]
-                baseline = load(bare, updates, concurrency=50)
-                measured = load(app, scans, concurrency=50)
+                baseline = run_wrk(bare, updates, connections=50, seconds=seconds)
+                measured = run_wrk(app, scans, connections=50, seconds=seconds)
                 rows.append(_row(f"check-in API, 50 scanners ({label})", measured, baseline))
                 door = [
                     dict(scan, json={"code": code, "gate": "B"})
@@ -347,16 +350,18 @@ def run_configuration(backend: str, workers: int, scenarios: set[str], size: int
                 row["correctness"] = asyncio.run(_surge_outcome(url))
                 rows.append(row)
             if "pages" in scenarios:
-                cookies = _signed_in(app)
-                hello = load(bare, [{"path": "/hello"}] * 2000, concurrency=20)
+                cookie = "; ".join(f"{k}={v}" for k, v in _signed_in(app).items())
+                hello = run_wrk(bare, [{"path": "/hello"}], connections=20, seconds=seconds)
                 attendees = f"/manage/bench/events/{data.big_event_id}/attendees"
                 for name, path, jar in [
-                    ("upcoming events (200)", "/", None),
-                    ("event page", f"/events/{data.page_slug}", None),
-                    ("attendee list of 10,000, first page", attendees, cookies),
-                    ("attendee list of 10,000, search", attendees + "?q=L300042", cookies),
+                    ("upcoming events (200)", "/", ""),
+                    ("event page", f"/events/{data.page_slug}", ""),
+                    ("attendee list of 10,000, first page", attendees, cookie),
+                    ("attendee list of 10,000, search", attendees + "?q=L300042", cookie),
                 ]:
-                    measured = load(app, [{"path": path}] * 1000, concurrency=20, cookies=jar)
+                    measured = run_wrk(
+                        app, [{"path": path}], connections=20, seconds=seconds, cookie=jar
+                    )
                     rows.append(_row(f"page: {name} ({label})", measured, hello))
     return rows
 
@@ -391,11 +396,14 @@ def main(argv: list[str] | None = None) -> int:
         choices=["checkin", "signup", "pages"],
     )
     parser.add_argument("--scans", type=int, default=4000, help="badges seeded for check-in")
+    parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     for backend in args.db:
         for workers in args.workers:
-            rows += run_configuration(backend, workers, set(args.scenarios), args.scans)
+            rows += run_configuration(
+                backend, workers, set(args.scenarios), args.scans, args.seconds
+            )
     print_table(rows)
     RESULTS.write_text(
         json.dumps(

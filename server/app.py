@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -278,6 +278,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Middleware(CSRFMiddleware, on_failure=csrf_failure),
         ],
         exception_handlers={
+            ClientDisconnect: _client_gone,
             AppError: _app_error_handler,
             HTTPException: _http_error_handler,
             Exception: _server_error_handler,
@@ -327,6 +328,11 @@ async def _http_error_handler(request: Request, exc: Exception) -> Response:
     response = _error_response(request, request.app.state.renderer, exc.status_code, "http")
     response.headers.update(exc.headers or {})
     return response
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up while sending its request: nobody will read an answer, nothing broke."""
+    return Response(status_code=400)
 
 
 async def _server_error_handler(request: Request, exc: Exception) -> Response:
