@@ -53,8 +53,9 @@ async def make_user(
 
 
 async def make_event(organisation: Organisation, slug: str = "salon", **extra: object) -> Event:
-    """A published job fair starting in an hour; any field can be given in `extra`."""
-    start = datetime.now(UTC) + timedelta(hours=1)
+    """A published eight-hour job fair starting in an hour (or at `starts_at`); any field can be
+    given in `extra`."""
+    start = extra.get("starts_at") or datetime.now(UTC) + timedelta(hours=1)
     fields: dict[str, object] = {
         "organisation": organisation,
         "slug": slug,

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from itertools import count
 
 import pytest
 
 from server.badge_codes import make_badge_code
 from server.models import Attendee, Event, Organisation, Registration
-from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
+from server.models.enums import EventKind, RegistrationStatus, Role
 from server.services.attendance import SessionAttendance, event_attendance
 from server.services.checkin import perform_checkin, undo_checkin
 from server.services.event_admin import managed_event
+from tests import support
 from tests.support import html, login, make_organisation, make_user
 
 SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
@@ -28,18 +30,7 @@ def at(minutes: int) -> datetime:
     return OPENING + timedelta(minutes=minutes)
 
 
-async def make_event(organisation: Organisation, slug: str, **extra) -> Event:
-    fields = {
-        "organisation": organisation,
-        "slug": slug,
-        "kind": EventKind.JOB_FAIR,
-        "status": EventStatus.PUBLISHED,
-        "title": {"fr": "Salon de l'emploi"},
-        "city": "Casablanca",
-        "starts_at": OPENING,
-        "ends_at": OPENING + timedelta(hours=8),
-    }
-    return await Event.create(**(fields | extra))
+make_event = partial(support.make_event, starts_at=OPENING)
 
 
 async def make_registration(

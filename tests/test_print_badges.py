@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from functools import partial
 from itertools import count
 
 import pytest
 from pypdf import PdfReader
 
-from server.models import Attendee, Event, Organisation, Registration
-from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
+from server.models import Attendee, Event, Registration
+from server.models.enums import EventKind, RegistrationStatus, Role
 from server.services.badges import event_badges
+from tests import support
 from tests.support import login, make_organisation, make_user
 
 SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
@@ -29,19 +31,7 @@ CONFIRMED = [  # (first name, last name), in the order they are printed
 _serials = count(1)
 
 
-async def make_event(organisation: Organisation, slug: str, **extra) -> Event:
-    fields = {
-        "organisation": organisation,
-        "slug": slug,
-        "kind": EventKind.JOB_FAIR,
-        "status": EventStatus.PUBLISHED,
-        "title": {"fr": "Salon de l'emploi"},
-        "city": "Casablanca",
-        "venue": "Technopark",
-        "starts_at": START,
-        "ends_at": START + timedelta(hours=8),
-    }
-    return await Event.create(**(fields | extra))
+make_event = partial(support.make_event, starts_at=START, venue="Technopark")
 
 
 async def register(
