@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -50,6 +51,21 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 
 log = logging.getLogger("tremplin")
 
+
+class IdConvertor(Convertor[int]):
+    """Database ids in paths: at most nine digits, so a huge number is a 404, not an overflow."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
+
 routes = [
     Route("/", public.home, name="home"),
     Route("/events/{slug:str}", public.event_detail, name="event"),
@@ -62,13 +78,13 @@ routes = [
     Route("/events/{slug:str}/registered", attendee.signed_up, name="signed_up"),
     Route("/me/{token:str}", attendee.personal_page, name="me"),
     Route(
-        "/me/{token:str}/registrations/{registration:int}/cancel",
+        "/me/{token:str}/registrations/{registration:id}/cancel",
         attendee.cancel_registration,
         methods=["POST"],
         name="cancel_registration",
     ),
     Route(
-        "/me/{token:str}/registrations/{registration:int}/badge.pdf",
+        "/me/{token:str}/registrations/{registration:id}/badge.pdf",
         attendee.badge_download,
         name="badge_download",
     ),
@@ -112,93 +128,93 @@ routes = [
                 name="events_new",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}",
+                "/{organisation:str}/events/{event_id:id}",
                 manage_events.event_detail,
                 name="event_detail",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/edit",
+                "/{organisation:str}/events/{event_id:id}/edit",
                 manage_events.event_edit,
                 methods=["GET", "POST"],
                 name="event_edit",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/status",
+                "/{organisation:str}/events/{event_id:id}/status",
                 manage_events.event_status,
                 methods=["POST"],
                 name="event_status",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/sessions/new",
+                "/{organisation:str}/events/{event_id:id}/sessions/new",
                 manage_events.session_new,
                 methods=["GET", "POST"],
                 name="session_new",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/questions",
+                "/{organisation:str}/events/{event_id:id}/questions",
                 manage_events.event_questions,
                 methods=["GET", "POST"],
                 name="event_questions",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/questions/{question_id:int}/delete",
+                "/{organisation:str}/events/{event_id:id}/questions/{question_id:id}/delete",
                 manage_events.question_delete,
                 methods=["POST"],
                 name="question_delete",
             ),
             # -- attendee list, exports and walk-in routes --
             Route(
-                "/{organisation:str}/events/{event_id:int}/attendees",
+                "/{organisation:str}/events/{event_id:id}/attendees",
                 manage_attendees.attendees,
                 name="attendees",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/attendees.csv",
+                "/{organisation:str}/events/{event_id:id}/attendees.csv",
                 manage_attendees.attendees_csv,
                 name="attendees_csv",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/attendees.xlsx",
+                "/{organisation:str}/events/{event_id:id}/attendees.xlsx",
                 manage_attendees.attendees_xlsx,
                 name="attendees_xlsx",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/walk-in",
+                "/{organisation:str}/events/{event_id:id}/walk-in",
                 manage_attendees.walk_in_page,
                 methods=["GET", "POST"],
                 name="walk_in",
             ),
             # -- badge sheets and live attendance routes --
             Route(
-                "/{organisation:str}/events/{event_id:int}/badges.pdf",
+                "/{organisation:str}/events/{event_id:id}/badges.pdf",
                 manage_attendance.badges_pdf,
                 name="badges_pdf",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/attendance",
+                "/{organisation:str}/events/{event_id:id}/attendance",
                 manage_attendance.attendance,
                 name="attendance",
             ),
             # -- scanner page at the door --
             Route(
-                "/{organisation:str}/events/{event_id:int}/scan",
+                "/{organisation:str}/events/{event_id:id}/scan",
                 scanner.scan,
                 methods=["GET", "POST"],
                 name="scan",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/scan/undo",
+                "/{organisation:str}/events/{event_id:id}/scan/undo",
                 scanner.scan_undo,
                 methods=["POST"],
                 name="scan_undo",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/scan/search",
+                "/{organisation:str}/events/{event_id:id}/scan/search",
                 scanner.scan_search,
                 name="scan_search",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/registrations/{registration_id:int}"
+                "/{organisation:str}/events/{event_id:id}/registrations/{registration_id:id}"
                 "/{decision:str}",
                 manage_attendees.decide_registration,
                 methods=["POST"],
@@ -208,13 +224,13 @@ routes = [
             Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
             # -- scanning device routes --
             Route(
-                "/{organisation:str}/events/{event_id:int}/devices",
+                "/{organisation:str}/events/{event_id:id}/devices",
                 devices.devices,
                 methods=["GET", "POST"],
                 name="devices",
             ),
             Route(
-                "/{organisation:str}/events/{event_id:int}/devices/{device_id:int}/revoke",
+                "/{organisation:str}/events/{event_id:id}/devices/{device_id:id}/revoke",
                 devices.device_revoke,
                 methods=["POST"],
                 name="device_revoke",

@@ -145,3 +145,8 @@ async def test_draft_sessions_are_not_shown_on_public_pages(client, published_ev
     await Event.filter(id=published_event.id).update(parent_id=fair.id)
     for path in ("/", "/events/job-fair"):
         assert "Brouillon" not in (await client.get(path)).text
+
+
+async def test_a_huge_id_in_a_path_is_not_found(client, published_event):
+    response = await client.get("/manage/passerelles/events/99999999999999999999/attendees")
+    assert response.status_code == 404

@@ -271,3 +271,16 @@ async def test_the_badge_can_be_downloaded_as_a_pdf(client, fair):
     assert "Aminata" in text
     other = link.replace(f"/registrations/{registration.id}/", "/registrations/999999/")
     assert (await client.get(other)).status_code == 404
+
+
+async def test_too_long_or_odd_values_are_refused_next_to_the_field_not_a_server_error(
+    client, fair
+):
+    response = await submit(
+        client, "salon", valid_form(first_name="A" * 101, birth_year="19²5", city="C" * 81)
+    )
+    assert response.status_code == 422
+    page = html(response)
+    for name in ("first_name", "birth_year", "city"):
+        assert page.select_one(f"#error-{name}") is not None
+    assert await Attendee.all().count() == 0

@@ -22,6 +22,7 @@ from server.i18n import current_language, gettext, lazy
 from server.labels import label
 from server.models import Event, Registration
 from server.models.enums import Gender, RegistrationStatus, Role
+from server.numbers import parse_count
 from server.security import CHECKIN_STAFF, ORGANISERS, requires, signed_in_user
 from server.services import attendee_list, walk_in
 from server.services.attendee_list import AttendeeFilters
@@ -50,7 +51,7 @@ def _url(request: Request, name: str, event: Event, **query: str) -> str:
 
 
 def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 7 else 1
+    return parse_count(text) or 1
 
 
 # --- attendee list ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.numbers import parse_count
 from server.security import ORGANISERS, requires
 from server.services.outbox import CHANNEL_LABELS, STATUS_LABELS, outbox_messages
 
@@ -16,7 +17,7 @@ async def outbox(request: Request) -> Response:
     listing = await outbox_messages(
         organisation,
         status=request.query_params.get("status", ""),
-        page=int(page) if page.isdigit() else 1,
+        page=parse_count(page) or 1,
     )
     return request.app.state.renderer.page(
         request,

@@ -25,6 +25,7 @@ from starlette.responses import Response
 from server.errors import NotFound, ValidationFailed
 from server.i18n import lazy
 from server.models import Event, Registration
+from server.numbers import parse_count
 from server.routes.forms import form_fields
 from server.routes.manage_attendees import GATE_KEY
 from server.security import CHECKIN_STAFF, requires, signed_in_user
@@ -123,10 +124,10 @@ async def scan_undo(request: Request) -> Response:
     fields = await form_fields(request)
     registration_id = fields.get("registration_id", "")
     registration = (
-        await Registration.filter(id=int(registration_id), event_id=event.id)
+        await Registration.filter(id=parse_count(registration_id), event_id=event.id)
         .select_related("attendee")
         .first()
-        if registration_id.isdigit() and len(registration_id) < 12
+        if parse_count(registration_id) is not None
         else None
     )
     if registration is None:

@@ -22,6 +22,7 @@ from server.i18n import gettext, lazy
 from server.labels import label
 from server.models import Event, Registration
 from server.models.enums import RegistrationSource, RegistrationStatus
+from server.numbers import parse_count
 from server.services.events import EVENT_TIMEZONE
 
 PAGE_SIZE = 50
@@ -74,7 +75,7 @@ class AttendeeFilters:
             q=" ".join(params.get("q", "").split())[:100],
             status=status if status in set(RegistrationStatus) else "",
             checked_in=checked_in if checked_in in {"yes", "no"} else "",
-            session=int(session) if session.isdigit() and len(session) < 10 else None,
+            session=parse_count(session),
         )
 
     def query_items(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy
 from server.models import ActionLog, CustomQuestion, Event, Organisation, User
 from server.models.enums import EventKind, EventStatus, QuestionKind
+from server.numbers import parse_count
 from server.services.events import EVENT_TIMEZONE
 from server.services.registrations import promote_first_waiting
 
@@ -221,7 +222,7 @@ def _clean_event(form: EventForm, *, parent: Event | None, current: Event | None
     capacity: int | None = None
     if form.capacity.strip():
         text = form.capacity.strip()
-        if not text.isdigit() or int(text) > MAX_CAPACITY:
+        if (parse_count(text) or 0) > MAX_CAPACITY or parse_count(text) is None:
             errors["capacity"] = lazy("Enter a number of seats, or leave empty for no limit.")
         else:
             capacity = int(text)

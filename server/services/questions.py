@@ -5,6 +5,7 @@ from __future__ import annotations
 from server.i18n import lazy
 from server.models import CustomQuestion
 from server.models.enums import QuestionKind
+from server.numbers import parse_count
 
 YES_NO = ("yes", "no")
 MAX_TEXT_ANSWER = 1000
@@ -32,7 +33,7 @@ def check_answers(
             continue
         if (question.kind == QuestionKind.YES_NO and value not in YES_NO) or (
             question.kind == QuestionKind.CHOICE
-            and not (value.isdigit() and int(value) < len(question.choices))
+            and (parse_count(value) is None or parse_count(value) >= len(question.choices))
         ):
             errors[name] = lazy("Choose an answer from the list.")
         elif len(value) > MAX_TEXT_ANSWER:

@@ -16,11 +16,15 @@ from server.labels import SECTORS, SPOKEN_LANGUAGES
 from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EducationLevel, Gender, LegalStatus
 from server.notifications import queue_confirmation
+from server.numbers import parse_count
 from server.phones import INVALID_PHONE, normalise_phone
 from server.services.questions import check_answers
 from server.services.registrations import RegistrationRefused, register
 
 FIRST_BIRTH_YEAR = 1940
+NAME_MAX_LENGTH = 100  # the columns' sizes: longer text is refused next to the field
+EMAIL_MAX_LENGTH = 254
+CITY_MAX_LENGTH = 80
 YOUNGEST_AGE = 15
 
 
@@ -76,10 +80,16 @@ def validate(
         errors["email"] = lazy("This e-mail address is not valid.")
     if form.birth_year.strip():
         this_year = datetime.now(UTC).year
-        if not form.birth_year.strip().isdigit() or not (
-            FIRST_BIRTH_YEAR <= int(form.birth_year) <= this_year - YOUNGEST_AGE
-        ):
+        year = parse_count(form.birth_year)
+        if year is None or not FIRST_BIRTH_YEAR <= year <= this_year - YOUNGEST_AGE:
             errors["birth_year"] = lazy("Enter a year of birth such as 1995.")
+    for name in ("first_name", "last_name"):
+        if len(getattr(form, name).strip()) > NAME_MAX_LENGTH:
+            errors[name] = lazy("This is too long.")
+    if len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = lazy("This e-mail address is not valid.")
+    if len(form.city.strip()) > CITY_MAX_LENGTH:
+        errors["city"] = lazy("This is too long.")
     if form.nationality and form.nationality not in countries:
         errors["nationality"] = lazy("Choose a country from the list.")
     for name, enum in (
@@ -140,7 +150,7 @@ async def sign_up(
                 last_name=form.last_name.strip(),
                 email=form.email.strip().lower() or None,
                 gender=form.gender,
-                birth_year=int(form.birth_year) if form.birth_year.strip() else None,
+                birth_year=parse_count(form.birth_year),
                 nationality=form.nationality,
                 legal_status=form.legal_status,
                 city=form.city.strip(),

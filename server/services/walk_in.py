@@ -28,8 +28,8 @@ from server.models.enums import (
 from server.phones import INVALID_PHONE, normalise_phone
 from server.services.checkin import GATE_MAX_LENGTH, admit
 from server.services.registrations import RegistrationRefused, register, take_seat
+from server.services.signup import NAME_MAX_LENGTH
 
-NAME_MAX_LENGTH = 100  # Attendee.first_name and last_name
 WALK_IN_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
 
 
