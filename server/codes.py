@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 # Crockford's base 32 without I, L, O and U: nothing to confuse when read aloud or typed.
@@ -19,3 +20,8 @@ def normalise_badge_serial(text: str) -> str:
     cleaned = text.upper().replace(" ", "").replace("-", "")
     cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
     return f"{cleaned[:3]}-{cleaned[3:]}" if len(cleaned) == 6 else cleaned
+
+
+def hash_token(token: str) -> str:
+    """What is stored of a secret link or device token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -350,3 +350,14 @@ class DeviceTokenPolicy(Policy):
         if device is None:
             raise DeviceUnauthorised(lazy("This device is not allowed to check people in."))
         request.state.device = device
+
+
+def may_organise(request: Request) -> bool:
+    """Whether the member of `request.state.organisation` may open the organisers' pages: pages
+    that check-in staff share use it to leave out links they could not follow."""
+    user = signed_in_user(request)
+    membership = getattr(request.state, "membership", None)
+    return bool(
+        (user and user.is_superuser)
+        or (membership and membership.role in {Role.OWNER, Role.ORGANISER})
+    )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.codes import hash_token
 from server.models import (
     Attendee,
     Employer,
@@ -30,7 +31,6 @@ from server.models.enums import (
 )
 from server.services.privacy import purge_inactive
 from server.services.registrations import register
-from server.services.signup import hash_token
 from tests.support import csrf_from, html, make_organisation
 
 TOKEN = "a-personal-link-token-for-tests"

@@ -12,16 +12,12 @@ from starlette.responses import RedirectResponse, Response
 
 from server.errors import ValidationFailed
 from server.models import Event
+from server.routes.events_common import path_event
 from server.routes.forms import form_fields
 from server.security import ORGANISERS, requires, signed_in_user
 from server.services import device_tokens
-from server.services.event_admin import managed_event
 
 DEVICES = "pages/manage/devices.html"
-
-
-async def _event(request: Request) -> Event:
-    return await managed_event(request.state.organisation, int(request.path_params["event_id"]))
 
 
 def _devices_url(request: Request, event: Event) -> str:
@@ -58,7 +54,7 @@ async def devices(request: Request) -> Response:
     kept, so there is nothing to show on a later GET, and putting it in the session would write
     it to a cookie.
     """
-    event = await _event(request)
+    event = await path_event(request)
     if request.method != "POST":
         return await _page(request, event)
     name = (await form_fields(request)).get("name", "")
@@ -71,7 +67,7 @@ async def devices(request: Request) -> Response:
 
 @requires(ORGANISERS)
 async def device_revoke(request: Request) -> Response:
-    event = await _event(request)
+    event = await path_event(request)
     await device_tokens.revoke_device_token(
         event, int(request.path_params["device_id"]), user=signed_in_user(request)
     )

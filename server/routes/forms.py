@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 
@@ -16,3 +17,9 @@ def safe_next(target: str | None, default: str) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return default
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field of a form; "" when missing or when a file was sent instead."""
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""

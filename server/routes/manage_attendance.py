@@ -19,12 +19,10 @@ from starlette.responses import Response, StreamingResponse
 
 from server.badges import write_badge_sheets
 from server.i18n import BABEL_LOCALES, current_language
-from server.models import Event
-from server.models.enums import Role
-from server.security import CHECKIN_STAFF, ORGANISERS, requires, signed_in_user
+from server.routes.events_common import path_event
+from server.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires
 from server.services.attendance import event_attendance
 from server.services.badges import event_badges
-from server.services.event_admin import managed_event
 
 ATTENDANCE = "pages/manage/attendance.html"
 POLL_SECONDS = 5
@@ -32,10 +30,6 @@ POLL_SECONDS = 5
 # past this size rather than growing without limit.
 SPOOL_MAX_SIZE = 8 * 1024 * 1024
 CHUNK_SIZE = 64 * 1024
-
-
-async def _event(request: Request) -> Event:
-    return await managed_event(request.state.organisation, int(request.path_params["event_id"]))
 
 
 # --- all badges of an event ---------------------------------------------------------------------
@@ -57,7 +51,7 @@ async def badges_pdf(request: Request) -> Response:
     The badges' data is read first (in batches, the database is async); only the drawing runs
     in a worker thread, into a spooled file that is then sent in chunks.
     """
-    event = await _event(request)
+    event = await path_event(request)
     badges = await event_badges(
         event,
         secret_key=request.app.state.settings.secret_key,
@@ -87,16 +81,6 @@ async def badges_pdf(request: Request) -> Response:
 # --- live attendance ----------------------------------------------------------------------------
 
 
-def _organises(request: Request) -> bool:
-    """Check-in staff see attendance too, but must not be sent to the organisers' pages."""
-    user = signed_in_user(request)
-    membership = request.state.membership
-    return bool(
-        (user and user.is_superuser)
-        or (membership and membership.role in {Role.OWNER, Role.ORGANISER})
-    )
-
-
 def _percent(share: float | None) -> str:
     if share is None:
         return "—"
@@ -107,7 +91,7 @@ def _percent(share: float | None) -> str:
 async def attendance(request: Request) -> Response:
     """Checked in / expected, per door, per half hour and per session; with htmx (the page
     polls every POLL_SECONDS), only the figures block."""
-    event = await _event(request)
+    event = await path_event(request)
     figures = await event_attendance(event)
     here = request.url_for(
         "manage:attendance", organisation=request.state.organisation.slug, event_id=event.id
@@ -119,7 +103,7 @@ async def attendance(request: Request) -> Response:
         "percent": _percent,
         "here": here,
         "poll_seconds": POLL_SECONDS,
-        "organises": _organises(request),
+        "organises": may_organise(request),
         "right_to_left": current_language().direction == "rtl",
     }
     response = request.app.state.renderer.page(request, ATTENDANCE, context, block="figures")

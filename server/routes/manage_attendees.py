@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -21,12 +20,13 @@ from server.errors import NotFound, ValidationFailed
 from server.i18n import current_language, gettext, lazy
 from server.labels import label
 from server.models import Event, Registration
-from server.models.enums import Gender, RegistrationStatus, Role
+from server.models.enums import Gender, RegistrationStatus
 from server.numbers import parse_count
-from server.security import CHECKIN_STAFF, ORGANISERS, requires, signed_in_user
+from server.routes.events_common import path_event
+from server.routes.forms import form_text
+from server.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires, signed_in_user
 from server.services import attendee_list, walk_in
 from server.services.attendee_list import AttendeeFilters
-from server.services.event_admin import managed_event
 from server.services.registrations import approve, decline
 from server.services.walk_in import AlreadyCheckedIn, WalkInForm, WalkInRefused
 
@@ -37,10 +37,6 @@ GATE_KEY = "checkin_gate"  # session key: the door this device stands at, rememb
 SHEET_TITLE = lazy("Attendees")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def _event(request: Request) -> Event:
-    return await managed_event(request.state.organisation, int(request.path_params["event_id"]))
 
 
 def _url(request: Request, name: str, event: Event, **query: str) -> str:
@@ -60,7 +56,7 @@ def _page_number(text: str) -> int:
 @requires(ORGANISERS)
 async def attendees(request: Request) -> Response:
     """The list, searched and filtered; with htmx, only the results block."""
-    event = await _event(request)
+    event = await path_event(request)
     filters = AttendeeFilters.from_query(request.query_params)
     listing = await attendee_list.attendee_page(
         event, filters, _page_number(request.query_params.get("page", ""))
@@ -103,7 +99,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 @requires(ORGANISERS)
 async def attendees_csv(request: Request) -> Response:
-    event = await _event(request)
+    event = await path_event(request)
     filters = AttendeeFilters.from_query(request.query_params)
     headers, cells = attendee_list.export_table(await attendee_list.attendee_rows(event, filters))
     return _download(exports.csv_bytes(headers, cells), CSV_TYPE, _download_name(event, "csv"))
@@ -111,7 +107,7 @@ async def attendees_csv(request: Request) -> Response:
 
 @requires(ORGANISERS)
 async def attendees_xlsx(request: Request) -> Response:
-    event = await _event(request)
+    event = await path_event(request)
     filters = AttendeeFilters.from_query(request.query_params)
     headers, cells = attendee_list.export_table(await attendee_list.attendee_rows(event, filters))
     content = exports.xlsx_bytes(
@@ -126,30 +122,15 @@ async def attendees_xlsx(request: Request) -> Response:
 # --- walk-in at the door ----------------------------------------------------------------------
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 async def _read_walk_in_form(request: Request) -> WalkInForm:
     form = await request.form()
     return WalkInForm(
-        phone=_text(form, "phone"),
-        first_name=_text(form, "first_name"),
-        last_name=_text(form, "last_name"),
-        gender=_text(form, "gender") or Gender.UNDISCLOSED.value,
-        gate=_text(form, "gate"),
+        phone=form_text(form, "phone"),
+        first_name=form_text(form, "first_name"),
+        last_name=form_text(form, "last_name"),
+        gender=form_text(form, "gender") or Gender.UNDISCLOSED.value,
+        gate=form_text(form, "gate"),
         consent_processing=form.get("consent_processing") == "yes",
-    )
-
-
-def _may_see_attendees(request: Request) -> bool:
-    """Check-in staff use the walk-in form but must not be sent to pages they cannot open."""
-    user = signed_in_user(request)
-    membership = request.state.membership
-    return bool(
-        (user and user.is_superuser)
-        or (membership and membership.role in {Role.OWNER, Role.ORGANISER})
     )
 
 
@@ -164,7 +145,7 @@ def _walk_in_page(
     already: AlreadyCheckedIn | None = None,
     status_code: int = 200,
 ) -> Response:
-    may_see_attendees = _may_see_attendees(request)
+    may_see_attendees = may_organise(request)
     context: dict[str, Any] = {
         "organisation": request.state.organisation,
         "event": event,
@@ -184,7 +165,7 @@ def _walk_in_page(
 @requires(CHECKIN_STAFF)
 async def walk_in_page(request: Request) -> Response:
     """GET: the door form (with who just came in). POST: register and check in, then 303."""
-    event = await _event(request)
+    event = await path_event(request)
     gate = str(request.session.get(GATE_KEY, ""))
     if request.method == "GET":
         admitted_id = request.session.pop(WALK_IN_FLASH, None)
@@ -218,7 +199,7 @@ async def walk_in_page(request: Request) -> Response:
 @requires(ORGANISERS)
 async def decide_registration(request: Request) -> Response:
     """Approve or decline a sign-up that waits for approval, then back to the list."""
-    event = await _event(request)
+    event = await path_event(request)
     registration = await Registration.get_or_none(
         id=request.path_params["registration_id"], event_id=event.id
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -17,6 +16,7 @@ from server.errors import ValidationFailed
 from server.labels import CITIES, label
 from server.models import Event, Organisation
 from server.models.enums import EventKind, QuestionKind
+from server.routes.forms import form_text
 from server.security import ORGANISERS, requires, signed_in_user
 from server.services import event_admin
 from server.services.event_admin import (
@@ -50,19 +50,14 @@ PLAIN_FIELDS = (
 )
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 async def _read_event_form(request: Request) -> EventForm:
     form = await request.form()
     texts = {
-        name: {lang: _text(form, f"{name}_{lang}") for lang in CONTENT_LANGUAGES}
+        name: {lang: form_text(form, f"{name}_{lang}") for lang in CONTENT_LANGUAGES}
         for name in TEXT_FIELDS
     }
     return EventForm(
-        **{name: _text(form, name) for name in PLAIN_FIELDS},
+        **{name: form_text(form, name) for name in PLAIN_FIELDS},
         **texts,
         waitlist_enabled=form.get("waitlist_enabled") == "yes",
         requires_approval=form.get("requires_approval") == "yes",
@@ -72,9 +67,9 @@ async def _read_event_form(request: Request) -> EventForm:
 async def _read_question_form(request: Request) -> QuestionForm:
     form = await request.form()
     return QuestionForm(
-        kind=_text(form, "kind"),
-        label={lang: _text(form, f"label_{lang}") for lang in CONTENT_LANGUAGES},
-        choices={lang: _text(form, f"choices_{lang}") for lang in CONTENT_LANGUAGES},
+        kind=form_text(form, "kind"),
+        label={lang: form_text(form, f"label_{lang}") for lang in CONTENT_LANGUAGES},
+        choices={lang: form_text(form, f"choices_{lang}") for lang in CONTENT_LANGUAGES},
         required=form.get("required") == "yes",
     )
 
@@ -176,7 +171,7 @@ async def event_edit(request: Request) -> Response:
 @requires(ORGANISERS)
 async def event_status(request: Request) -> Response:
     event = await event_admin.managed_event(request.state.organisation, _event_id(request))
-    status = _text(await request.form(), "status")
+    status = form_text(await request.form(), "status")
     try:
         await event_admin.change_status(event, status, user=signed_in_user(request))
     except EventChangeRefused as refusal:

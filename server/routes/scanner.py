@@ -26,6 +26,7 @@ from server.errors import NotFound, ValidationFailed
 from server.i18n import lazy
 from server.models import Event, Registration
 from server.numbers import parse_count
+from server.routes.events_common import path_event
 from server.routes.forms import form_fields
 from server.routes.manage_attendees import GATE_KEY
 from server.security import CHECKIN_STAFF, requires, signed_in_user
@@ -37,16 +38,11 @@ from server.services.checkin import (
     search_registrations,
     undo_checkin,
 )
-from server.services.event_admin import managed_event
 
 SCANNER = "pages/manage/scanner.html"
 CODE_MAX_LENGTH = 1000  # far above any badge code; longer is not a scan
 QUERY_MAX_LENGTH = 100
 UNKNOWN_REGISTRATION = lazy("This registration does not exist.")
-
-
-async def _event(request: Request) -> Event:
-    return await managed_event(request.state.organisation, int(request.path_params["event_id"]))
 
 
 def _url(request: Request, name: str, event: Event) -> str:
@@ -97,7 +93,7 @@ async def scan(request: Request) -> Response:
 
     A POST without a `gate` field (a search result's button) uses the remembered door.
     """
-    event = await _event(request)
+    event = await path_event(request)
     if request.method != "POST":
         return _page(request, event, block=None)
     fields = await form_fields(request)
@@ -120,7 +116,7 @@ async def scan(request: Request) -> Response:
 @requires(CHECKIN_STAFF)
 async def scan_undo(request: Request) -> Response:
     """POST `registration_id`: take back a check-in made by mistake (an undo row is written)."""
-    event = await _event(request)
+    event = await path_event(request)
     fields = await form_fields(request)
     registration_id = fields.get("registration_id", "")
     registration = (
@@ -147,7 +143,7 @@ async def scan_undo(request: Request) -> Response:
 async def scan_search(request: Request) -> Response:
     """GET ?q=: the event's registrations matching a name, phone number or badge serial, each
     with a button that checks the person in; with htmx, the results only."""
-    event = await _event(request)
+    event = await path_event(request)
     query = request.query_params.get("q", "")[:QUERY_MAX_LENGTH]
     found = await search_registrations(event, query)
     return _page(request, event, block="search_results", query=query, found=found)

@@ -7,20 +7,16 @@ the token at once. Each change is logged (`event.device.issued`, `event.device.r
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime
 
+from server.codes import hash_token
 from server.errors import NotFound, ValidationFailed
 from server.i18n import lazy
 from server.models import ActionLog, DeviceToken, Event, User
 
 NAME_MAX_LENGTH = 80  # DeviceToken.name
 TOKEN_BYTES = 32
-
-
-def hash_device_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def issue_device_token(event: Event, name: str, user: User | None) -> str:
@@ -35,7 +31,7 @@ async def issue_device_token(event: Event, name: str, user: User | None) -> str:
     device = await DeviceToken.create(
         event_id=event.id,
         name=name,
-        token_hash=hash_device_token(token),
+        token_hash=hash_token(token),
         created_by_id=user.id if user else None,
     )
     await ActionLog.create(
@@ -74,7 +70,7 @@ async def device_for_token(token: str) -> DeviceToken | None:
     if not token:
         return None
     return (
-        await DeviceToken.filter(token_hash=hash_device_token(token), revoked_at__isnull=True)
+        await DeviceToken.filter(token_hash=hash_token(token), revoked_at__isnull=True)
         .select_related("event")
         .first()
     )

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from server.codes import hash_token
 from server.errors import ValidationFailed
 from server.models import Attendee
 from server.notifications import messages
 from server.notifications.queue import queue_notice
 from server.phones import INVALID_PHONE, normalise_phone
 from server.ratelimit import FailureStore
-from server.services.signup import hash_token
 
 REQUESTS_PER_PHONE = 3
 REQUEST_WINDOW = timedelta(hours=1)

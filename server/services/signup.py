@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
+from server.codes import hash_token
 from server.errors import ValidationFailed
 from server.i18n import lazy
 from server.labels import SECTORS, SPOKEN_LANGUAGES
@@ -110,10 +110,6 @@ def validate(
             "We need your agreement to keep your registration. Without it we cannot sign you up."
         )
     return errors
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def sign_up(
