@@ -30,12 +30,27 @@ from server.routes import (
     api,
     attendee,
     devices,
+    employer_fairs,
+    employer_leads,
+    employer_offers,
+    employer_pledges,
+    employer_portal,
+    employer_signup,
+    feedback,
     manage,
     manage_attendance,
     manage_attendees,
+    manage_employers,
     manage_events,
+    manage_exhibitors,
+    manage_exports,
+    manage_offers,
+    manage_pledges,
+    manage_reports,
+    offers,
     outbox,
     public,
+    reports,
     scanner,
 )
 from server.security import (
@@ -104,6 +119,10 @@ routes = [
     Route("/deleted", attendee.data_deleted, name="data_deleted"),
     Route("/link", attendee.resend_link, methods=["GET", "POST"], name="resend_link"),
     Route("/healthz", public.health, name="health"),
+    # -- public employer sign-up and invitation routes --
+    # -- public offer board and attendee interest routes --
+    # -- feedback routes --
+    # -- public report routes --
     Route("/login", accounts.login, methods=["GET", "POST"], name="login"),
     Route("/logout", accounts.logout, methods=["POST"], name="logout"),
     Route("/account", accounts.account, name="account"),
@@ -220,6 +239,12 @@ routes = [
                 methods=["POST"],
                 name="decide_registration",
             ),
+            # -- employer moderation routes --
+            # -- pledge overview routes --
+            # -- offer moderation routes --
+            # -- exhibitor routes --
+            # -- synthesis report and bulletin routes --
+            # -- organiser export routes --
             # -- outbox routes --
             Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
             # -- scanning device routes --
@@ -235,6 +260,17 @@ routes = [
                 methods=["POST"],
                 name="device_revoke",
             ),
+        ],
+    ),
+    Mount(
+        "/employer",
+        name="employer",
+        routes=[
+            # -- employer portal: dashboard, company and members routes --
+            # -- employer pledge routes --
+            # -- employer offer and candidate routes --
+            # -- employer fair and booth routes --
+            # -- employer lead scanning routes --
         ],
     ),
     Mount(

@@ -9,14 +9,24 @@ from babel import Locale
 
 from server.i18n import BABEL_LOCALES, gettext, lazy
 from server.models.enums import (
+    CompanySize,
+    ContractType,
+    DeliveryReview,
     EducationLevel,
+    EmployerStatus,
     EventKind,
     EventStatus,
+    ExhibitorStatus,
     Gender,
+    InterestStatus,
     LegalStatus,
+    OfferStatus,
+    PledgeKind,
+    PledgeStatus,
     QuestionKind,
     RegistrationSource,
     RegistrationStatus,
+    ReportStatus,
     Role,
 )
 
@@ -130,5 +140,52 @@ LABELS.update(
         RegistrationSource.ONLINE: lazy("Online"),
         RegistrationSource.WALK_IN: lazy("Walk-in"),
         RegistrationSource.IMPORT: lazy("Import"),
+    }
+)
+
+# The employer portal's vocabularies.
+LABELS.update(
+    {
+        EmployerStatus.PENDING: lazy("Awaiting review"),
+        EmployerStatus.APPROVED: lazy("Approved"),
+        EmployerStatus.REJECTED: lazy("Rejected"),
+        CompanySize.MICRO: lazy("1 to 9 employees"),
+        CompanySize.SMALL: lazy("10 to 49 employees"),
+        CompanySize.MEDIUM: lazy("50 to 249 employees"),
+        CompanySize.LARGE: lazy("250 employees or more"),
+        ExhibitorStatus.REQUESTED: lazy("Requested"),
+        ExhibitorStatus.CONFIRMED: lazy("Confirmed"),
+        ExhibitorStatus.DECLINED: lazy("Declined"),
+        PledgeKind.INTERNSHIP: lazy("Internships"),
+        PledgeKind.JOB: lazy("Jobs"),
+        PledgeKind.MENTORING: lazy("Mentoring places"),
+        PledgeKind.TRAINING: lazy("Training places"),
+        PledgeKind.CO_FUNDING: lazy("Co-funding"),
+        PledgeKind.IN_KIND: lazy("In-kind support"),
+        PledgeKind.OTHER: lazy("Other commitment"),
+        PledgeStatus.PLEDGED: lazy("Pledged"),
+        PledgeStatus.IN_PROGRESS: lazy("In progress"),
+        PledgeStatus.FULFILLED: lazy("Fulfilled"),
+        PledgeStatus.OVERDUE: lazy("Overdue"),
+        DeliveryReview.UNREVIEWED: lazy("Not reviewed"),
+        DeliveryReview.CONFIRMED: lazy("Confirmed by the organisers"),
+        DeliveryReview.QUESTIONED: lazy("Questioned by the organisers"),
+        ContractType.INTERNSHIP: lazy("Internship"),
+        ContractType.FIXED_TERM: lazy("Fixed-term contract"),
+        ContractType.PERMANENT: lazy("Permanent contract"),
+        ContractType.APPRENTICESHIP: lazy("Apprenticeship"),
+        ContractType.FREELANCE: lazy("Freelance"),
+        OfferStatus.DRAFT: lazy("Draft"),
+        OfferStatus.SUBMITTED: lazy("Awaiting review"),
+        OfferStatus.PUBLISHED: lazy("Published"),
+        OfferStatus.REJECTED: lazy("Rejected"),
+        OfferStatus.CLOSED: lazy("Closed"),
+        InterestStatus.INTERESTED: lazy("Interested"),
+        InterestStatus.SHORTLISTED: lazy("Shortlisted"),
+        InterestStatus.INTERVIEWED: lazy("Interviewed"),
+        InterestStatus.HIRED: lazy("Hired"),
+        InterestStatus.REJECTED: lazy("Not retained"),
+        ReportStatus.DRAFT: lazy("Draft"),
+        ReportStatus.PUBLISHED: lazy("Published"),
     }
 )

@@ -119,6 +119,15 @@ class PledgeKind(StrEnum):
     OTHER = "other"
 
 
+class PledgeStatus(StrEnum):
+    """Where a pledge stands: derived from its deliveries and deadline, never stored."""
+
+    PLEDGED = "pledged"
+    IN_PROGRESS = "in_progress"
+    FULFILLED = "fulfilled"
+    OVERDUE = "overdue"
+
+
 class DeliveryReview(StrEnum):
     UNREVIEWED = "unreviewed"
     CONFIRMED = "confirmed"

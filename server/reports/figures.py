@@ -1,0 +1,193 @@
+"""The figures of a synthesis report, as plain data: computed by `server.services.reporting`,
+drawn by the HTML report page and by `server.reports.pdf`.
+
+Counts are exact here. What a reader may see of them is decided when they are shown:
+`shown_count()` hides every count from 1 to 4 of a breakdown as "<5" (DESIGN §4), so that a
+published report never points at one person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from server.models.enums import PledgeKind
+
+SMALL_CELL_LIMIT = 5  # counts from 1 to SMALL_CELL_LIMIT - 1 are never shown in a breakdown
+SMALL_CELL_TEXT = "<5"
+
+Dimension = Literal["sex", "age_band", "nationality", "legal_status", "city", "language"]
+DIMENSIONS: tuple[Dimension, ...] = (
+    "sex",
+    "age_band",
+    "nationality",
+    "legal_status",
+    "city",
+    "language",
+)
+# Age bands on the day of the event; "" is "not stated" in every breakdown.
+AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45+")
+
+
+def is_small(count: int) -> bool:
+    return 0 < count < SMALL_CELL_LIMIT
+
+
+def shown_count(count: int) -> str:
+    """A breakdown's count as a published report shows it: "<5" from 1 to 4."""
+    return SMALL_CELL_TEXT if is_small(count) else str(count)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One category of a breakdown: `key` is an enum value, an ISO code, a city, an age band,
+    or "" for "not stated"."""
+
+    key: str
+    registered: int  # people with a confirmed, waiting or pending registration
+    attended: int  # of them, those checked in (walk-ins included)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: Dimension
+    rows: tuple[BreakdownRow, ...]  # most attended first, "not stated" last
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    """A workshop or side event inside a fair."""
+
+    title: str
+    starts_at: datetime
+    capacity: int | None
+    confirmed: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class ArrivalSlot:
+    """Arrivals in one half hour, by local time (Africa/Casablanca)."""
+
+    starts_at: datetime
+    arrivals: int
+
+
+@dataclass(frozen=True)
+class PledgeTotal:
+    """Pledges of one kind: how many, how much was promised and how much delivered so far."""
+
+    kind: PledgeKind
+    pledges: int
+    quantity: int  # places, people or items (0 for co-funding)
+    amount_mad: Decimal  # co-funding in dirhams (0 for the other kinds)
+    delivered_quantity: int
+    delivered_amount_mad: Decimal
+
+
+@dataclass(frozen=True)
+class EmployerFigures:
+    present: int  # approved employers confirmed as exhibitors
+    pledges: tuple[PledgeTotal, ...]  # pledges made at the event, one row per kind pledged
+    offers_posted: int  # published offers of the employers present
+    interests: int  # attendees' interests in those offers
+    interviews: int  # interests that reached "interviewed" or "hired"
+    hires: int
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Ratings from 1 to 5: `distribution[i]` people gave `i + 1`."""
+
+    answers: int
+    average: float | None
+    distribution: tuple[int, int, int, int, int]
+
+
+@dataclass(frozen=True)
+class FeedbackFigures:
+    attendees: Satisfaction
+    exhibitors: Satisfaction
+    # Comments are for the organisers' own view only: a published report never shows them.
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The organiser's words, in the language they wrote them."""
+
+    context: str = ""
+    what_happened: str = ""
+    highlights: str = ""
+    recommendations: str = ""
+    next_steps: str = ""
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    """Everything counted for one event (a fair counts its own registrations, its sessions come
+    in `sessions`)."""
+
+    title: str  # in the reader's language
+    kind: str  # EventKind value
+    city: str
+    venue: str
+    starts_at: datetime
+    ends_at: datetime
+    organisation: str
+    registrations: int  # every sign-up, whatever became of it
+    confirmed: int  # confirmed now (walk-ins included)
+    waiting: int  # on the waiting list or awaiting approval
+    cancelled: int
+    attended: int  # checked in, walk-ins included
+    walk_ins: int
+    # Attended over confirmed, both counted without walk-ins (a walk-in always "shows up");
+    # None when nobody was confirmed ahead.
+    show_up_rate: float | None
+    sessions: tuple[SessionAttendance, ...]
+    arrivals: tuple[ArrivalSlot, ...]
+    breakdowns: tuple[Breakdown, ...]  # one per DIMENSIONS entry, in that order
+    employers: EmployerFigures
+    feedback: FeedbackFigures
+
+
+@dataclass(frozen=True)
+class ProgrammeLine:
+    """One line of the bulletin's tables: a city or an event kind."""
+
+    key: str
+    events: int
+    registrations: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class EmployerDelivery:
+    """One employer's pledges across the period, against what it delivered."""
+
+    employer: str
+    pledges: tuple[PledgeTotal, ...]
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    """The bulletin: the same indicators across an organisation's events over a period."""
+
+    organisation: str
+    period_start: date
+    period_end: date  # inclusive
+    events: int
+    registrations: int
+    confirmed: int
+    attended: int
+    walk_ins: int
+    show_up_rate: float | None
+    people: int  # distinct people who attended at least one event
+    by_city: tuple[ProgrammeLine, ...]
+    by_kind: tuple[ProgrammeLine, ...]
+    breakdowns: tuple[Breakdown, ...]  # distinct people, as for an event
+    pledges: tuple[PledgeTotal, ...]  # pledges made at the period's events, by kind
+    employers: tuple[EmployerDelivery, ...]
+    satisfaction: Satisfaction
