@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import socket
 import subprocess
@@ -12,8 +13,16 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from server.models import Event, Membership, Organisation, User
-from server.models.enums import EventKind, EventStatus, Role
+from server.models import (
+    Attendee,
+    Employer,
+    EmployerMember,
+    Event,
+    Membership,
+    Organisation,
+    User,
+)
+from server.models.enums import EmployerRole, EmployerStatus, EventKind, EventStatus, Role
 from server.passwords import hash_password
 
 
@@ -71,6 +80,58 @@ async def make_event(organisation: Organisation, slug: str = "salon", **extra: o
 
 async def make_organisation(slug: str = "passerelles", name: str = "Passerelles") -> Organisation:
     return await Organisation.create(slug=slug, name=name)
+
+
+async def make_employer(
+    name: str = "Atlas Logistique",
+    *,
+    ice: str = "001234567000089",
+    status: EmployerStatus = EmployerStatus.APPROVED,
+    member_email: str | None = None,
+    **extra: object,
+) -> Employer:
+    """An employer (approved unless told otherwise), with an admin user when `member_email` is
+    given; any field can be given in `extra`."""
+    fields: dict[str, object] = {
+        "name": name,
+        "ice": ice,
+        "sector": "logistics",
+        "size": "50-249",
+        "city": "Casablanca",
+        "contact_email": f"contact@{ice}.example.org",
+        "status": status,
+    }
+    employer = await Employer.create(**(fields | extra))
+    if member_email is not None:
+        user = await make_user(member_email, name=f"{name} admin")
+        await EmployerMember.create(employer=employer, user=user, role=EmployerRole.ADMIN)
+    return employer
+
+
+_phone_numbers = itertools.count(1_000_001)
+
+
+async def make_attendee(
+    first_name: str = "Amadou", *, share: bool = True, **extra: object
+) -> Attendee:
+    """A consenting attendee (who agreed to share their profile unless `share` is False)."""
+    now = datetime.now(UTC)
+    fields: dict[str, object] = {
+        "first_name": first_name,
+        "last_name": "Diallo",
+        "phone": f"+21266{next(_phone_numbers):07d}",
+        "gender": "male",
+        "birth_year": 1995,
+        "nationality": "SN",
+        "legal_status": "regularised",
+        "city": "Casablanca",
+        "languages": ["fr", "wo"],
+        "education_level": "secondary",
+        "sectors": ["logistics"],
+        "consent_processing_at": now,
+        "consent_share_at": now if share else None,
+    }
+    return await Attendee.create(**(fields | extra))
 
 
 # --- reading pages ----------------------------------------------------------------------------
