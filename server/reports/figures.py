@@ -13,7 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from server.models.enums import PledgeKind
+from server.i18n import current_language, gettext, lazy
+from server.labels import SPOKEN_LANGUAGES, countries, label
+from server.models.enums import Gender, LegalStatus, PledgeKind
 
 SMALL_CELL_LIMIT = 5  # counts from 1 to SMALL_CELL_LIMIT - 1 are never shown in a breakdown
 SMALL_CELL_TEXT = "<5"
@@ -191,3 +193,42 @@ class ProgrammeFigures:
     pledges: tuple[PledgeTotal, ...]  # pledges made at the period's events, by kind
     employers: tuple[EmployerDelivery, ...]
     satisfaction: Satisfaction
+
+
+def category_label(dimension: Dimension, key: str) -> str:
+    """How a breakdown's category is named to a reader, in the current language."""
+    if not key:
+        return gettext(NOT_STATED)
+    if dimension == "sex":
+        return label(Gender(key)) if key != Gender.UNDISCLOSED else gettext(NOT_STATED)
+    if dimension == "legal_status":
+        return label(LegalStatus(key)) if key != LegalStatus.UNDISCLOSED else gettext(NOT_STATED)
+    if dimension == "nationality":
+        return dict(countries(current_language().code)).get(key, key)
+    if dimension == "language":
+        return gettext(SPOKEN_LANGUAGES[key]) if key in SPOKEN_LANGUAGES else key
+    if dimension == "age_band":
+        return gettext(AGE_BAND_LABELS.get(key, key))
+    return key  # a city is written as it was entered
+
+
+def dimension_title(dimension: Dimension) -> str:
+    return gettext(DIMENSION_TITLES[dimension])
+
+
+NOT_STATED = lazy("Not stated")
+DIMENSION_TITLES: dict[str, str] = {
+    "sex": lazy("Sex"),
+    "age_band": lazy("Age"),
+    "nationality": lazy("Nationality"),
+    "legal_status": lazy("Legal status"),
+    "city": lazy("City"),
+    "language": lazy("Language"),
+}
+AGE_BAND_LABELS: dict[str, str] = {
+    "under-18": lazy("Under 18"),
+    "18-24": lazy("18 to 24"),
+    "25-34": lazy("25 to 34"),
+    "35-44": lazy("35 to 44"),
+    "45+": lazy("45 and over"),
+}
