@@ -1,1 +1,96 @@
-"""(being written)"""
+"""The organisers' exports: a page listing them, and each as a CSV or XLSX file.
+
+Personal data: organisers only, no copy kept by the browser or a proxy. An event of another
+organisation, an unknown dataset or format answers 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import exports
+from server.errors import NotFound
+from server.i18n import current_language, gettext, lazy
+from server.numbers import parse_count
+from server.security import ORGANISERS, requires
+from server.services import exports as export_service
+from server.services.exports import DATASETS, FORMATS
+
+EXPORTS = "pages/manage/exports.html"
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _event_id(request: Request) -> int | None:
+    """The `?event=` filter: None when absent or empty, 404 when it names no event."""
+    text = request.query_params.get("event", "").strip()
+    if not text:
+        return None
+    event_id = parse_count(text)
+    if event_id is None:
+        raise NotFound(lazy("This event does not exist."))
+    return event_id
+
+
+@requires(ORGANISERS)
+async def exports_page(request: Request) -> Response:
+    """The four exports, each as CSV and XLSX, for every event or the one chosen."""
+    organisation = request.state.organisation
+    overview = await export_service.exports_overview(organisation, _event_id(request))
+    query = f"?{urlencode({'event': overview.event.id})}" if overview.event else ""
+    datasets = [
+        {
+            "key": key,
+            "title": gettext(title),
+            "links": {
+                fmt: request.url_for(
+                    "manage:export", organisation=organisation.slug, dataset=key, format=fmt
+                ).path
+                + query
+                for fmt in FORMATS
+            },
+        }
+        for key, title in DATASETS.items()
+    ]
+    context = {
+        "organisation": organisation,
+        "events": overview.events,
+        "chosen": overview.event,
+        "datasets": datasets,
+        "here": request.url_for("manage:exports", organisation=organisation.slug).path,
+    }
+    return request.app.state.renderer.page(request, EXPORTS, context)
+
+
+@requires(ORGANISERS)
+async def export(request: Request) -> Response:
+    """One dataset as a file, with its headers in the organiser's language."""
+    organisation = request.state.organisation
+    dataset, fmt = request.path_params["dataset"], request.path_params["format"]
+    if fmt not in FORMATS:
+        raise NotFound(lazy("This page does not exist or has moved."))
+    event_id = _event_id(request)
+    table = await export_service.export_table(organisation, dataset, event_id=event_id)
+    if fmt == "csv":
+        content = exports.csv_bytes(table.headers, table.rows)  # type: ignore[arg-type]
+    else:
+        content = exports.xlsx_bytes(
+            table.headers,
+            table.rows,  # type: ignore[arg-type]
+            sheet_title=table.title,
+            right_to_left=current_language().direction == "rtl",
+        )
+    filename = export_service.download_name(organisation, dataset, fmt, event_id)
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
