@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from server.errors import AppError, RateLimited, ValidationFailed
 from server.routes.forms import form_fields, safe_next
 from server.security import Anyone, SignedIn, end_session, requires, signed_in_user, start_session
-from server.services import accounts
+from server.services import accounts, employers
 
 
 @requires(Anyone())
@@ -41,11 +41,12 @@ async def login(request: Request) -> Response:
         return response
     start_session(request, user)
     organisations = await accounts.organisations_of(user, roles=accounts.BACK_OFFICE_ROLES)
-    default = (
-        request.url_for("manage:overview", organisation=organisations[0].slug).path
-        if organisations
-        else request.url_for("account").path
-    )
+    if organisations:
+        default = request.url_for("manage:overview", organisation=organisations[0].slug).path
+    elif await employers.employer_of(user) is not None:
+        default = request.url_for("employer:dashboard").path
+    else:
+        default = request.url_for("account").path
     return RedirectResponse(safe_next(next_url, default), status_code=303)
 
 
@@ -64,6 +65,7 @@ async def account(request: Request) -> Response:
     context = {
         "organisations": organisations,
         "doors": await accounts.doors_to_staff(user),
+        "employer": await employers.employer_of(user),
         "flash": flash,
     }
     return request.app.state.renderer.page(request, "pages/account.html", context)
