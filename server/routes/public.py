@@ -12,6 +12,7 @@ from server.labels import label
 from server.models.enums import EventKind
 from server.security import Anyone, requires
 from server.services import events
+from server.services.exhibitors import exhibitor_offers
 
 
 @requires(Anyone())
@@ -42,9 +43,12 @@ def _parse_date(text: str) -> date | None:
 async def event_detail(request: Request) -> Response:
     event = await events.public_event(request.path_params["slug"])
     exhibitors = await events.public_exhibitors(event)
-    return request.app.state.renderer.page(
-        request, "pages/event.html", {"event": event, "exhibitors": exhibitors}
-    )
+    context = {
+        "event": event,
+        "exhibitors": exhibitors,
+        "offers": await exhibitor_offers(exhibitors),  # employer id → its open offers
+    }
+    return request.app.state.renderer.page(request, "pages/event.html", context)
 
 
 @requires(Anyone())

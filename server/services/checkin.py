@@ -184,10 +184,22 @@ async def perform_checkin(
         return await _replay(event, nonce)
 
 
-async def _find_registration(
-    event: Event, code_text: str, secret_key: str
-) -> Registration | CheckInResult:
-    """The registration at `event` the code stands for, or why there is none."""
+@dataclass(frozen=True)
+class NamedRegistration:
+    """What a genuine code or a known serial names: its event, and the registration behind it
+    (None when a genuine badge code names a registration that no longer exists there)."""
+
+    event_id: int
+    registration: Registration | None
+
+
+async def read_scanned_code(code_text: str, secret_key: str) -> NamedRegistration | CheckInResult:
+    """What a scanned badge code or a typed serial names, wherever its event; `invalid` for
+    garbage, tampered or truncated codes, `not_found` for a well-formed serial nobody holds.
+
+    Shared by the doors and the employers' booths (`server.services.leads`), which then decide
+    what a badge of another event means to them. The registration comes with its attendee.
+    """
     badge = read_badge_code(secret_key, code_text)
     if badge is not None:
         named = await (
@@ -195,18 +207,27 @@ async def _find_registration(
             .select_related("attendee")
             .first()
         )
-        code_event_id = badge.event_id
-    else:
-        serial = normalise_badge_serial(code_text.strip())
-        if not _SERIAL.match(serial):
-            return CheckInResult.INVALID
-        named = await Registration.filter(badge_serial=serial).select_related("attendee").first()
-        if named is None:
-            return CheckInResult.NOT_FOUND
-        code_event_id = named.event_id  # type: ignore[attr-defined]
-    if code_event_id == event.id:
+        return NamedRegistration(badge.event_id, named)
+    serial = normalise_badge_serial(code_text.strip())
+    if not _SERIAL.match(serial):
+        return CheckInResult.INVALID
+    named = await Registration.filter(badge_serial=serial).select_related("attendee").first()
+    if named is None:
+        return CheckInResult.NOT_FOUND
+    return NamedRegistration(named.event_id, named)  # type: ignore[attr-defined]
+
+
+async def _find_registration(
+    event: Event, code_text: str, secret_key: str
+) -> Registration | CheckInResult:
+    """The registration at `event` the code stands for, or why there is none."""
+    found = await read_scanned_code(code_text, secret_key)
+    if isinstance(found, CheckInResult):
+        return found
+    named = found.registration
+    if found.event_id == event.id:
         return named if named is not None else CheckInResult.NOT_FOUND
-    if not await _same_fair(event, code_event_id):
+    if not await same_fair(event, found.event_id):
         return CheckInResult.WRONG_EVENT
     if named is None:
         return CheckInResult.NOT_FOUND
@@ -219,7 +240,7 @@ async def _find_registration(
     return here if here is not None else CheckInResult.NOT_FOUND
 
 
-async def _same_fair(event: Event, other_event_id: int) -> bool:
+async def same_fair(event: Event, other_event_id: int) -> bool:
     """True when both events are the same fair or its sessions."""
     other = await Event.filter(id=other_event_id).values("id", "parent_id")
     if not other:

@@ -1,5 +1,6 @@
-/* The scanner page's camera: read badge QR codes from the rear camera with jsQR (vendored) and
-   post each one to the scanner endpoint, which answers with the result card to show.
+/* The camera of the scanner component (templates/macros/scanner.html), on the door's scanner
+   page and at an employer's booth: read badge QR codes from the rear camera with jsQR (vendored)
+   and post each one to the page's scan endpoint, which answers with the result card to show.
 
    Everything else on the page works without this file (plain forms, upgraded by htmx). The
    texts shown here come translated from the page's data- attributes. */
