@@ -2,40 +2,30 @@
 
 Pure rendering (house rule 7): `BadgeData` in, PDF out, no database and no request.
 
-reportlab draws TrueType text as given: it neither shapes Arabic nor orders right-to-left text (its
-own `shaping=True` needs `rlbidi`, which is not on PyPI, and silently draws loose letters left to
-right, see STACK.md). So each line is shaped with arabic-reshaper (contextual presentation forms,
-lam-alef ligatures), put in visual order with python-bidi, and cut into runs drawn each with the
-font that has their glyphs: Noto Sans Arabic for Arabic script, Noto Sans for everything else.
+Each line is shaped and drawn run by run, each run in the font that has its glyphs, by
+`server.pdf_text` (which says why reportlab cannot do it alone).
 """
 
 from __future__ import annotations
 
-import contextvars
 import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
 from typing import BinaryIO, Literal
 
-import arabic_reshaper
 import qrcode
-from bidi import get_display
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from server.i18n import gettext, lazy, set_language
+from server.i18n import gettext, lazy
+from server.pdf_text import ellipsize, in_language, text_width, visual_runs
 from server.qr import QUIET_ZONE, dark_runs, qr_matrix
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 BadgeRole = Literal["visitor", "employer", "staff", "speaker", "organiser"]
 
@@ -78,99 +68,9 @@ class BadgeData:
             raise ValueError(f"unknown badge role {self.role!r}")
 
 
-# --- Fonts -------------------------------------------------------------------------------------
+# --- Text fitting --------------------------------------------------------------------------------
 
-LATIN_FONT = "TremplinSans"
-ARABIC_FONT = "TremplinSansArabic"
-SERIAL_FONT = "Courier-Bold"  # one of the PDF standard fonts: monospace, nothing to embed
-_FONT_FILES = {
-    LATIN_FONT: "NotoSans-Regular.ttf",
-    LATIN_FONT + "-Bold": "NotoSans-Bold.ttf",
-    ARABIC_FONT: "NotoSansArabic-Regular.ttf",
-    ARABIC_FONT + "-Bold": "NotoSansArabic-Bold.ttf",
-}
-
-
-@dataclass(frozen=True)
-class _FontPair:
-    latin: str
-    arabic: str
-    arabic_glyphs: dict[int, int]  # code point → glyph of the Arabic font
-
-
-@cache
-def _register(name: str) -> TTFont:
-    # Registered on first use, not at import: importing the module reads no file.
-    font = TTFont(name, str(FONT_DIR / _FONT_FILES[name]))
-    pdfmetrics.registerFont(font)
-    return font
-
-
-@cache
-def _fonts(bold: bool) -> _FontPair:
-    suffix = "-Bold" if bold else ""
-    _register(LATIN_FONT + suffix)
-    arabic = _register(ARABIC_FONT + suffix)
-    return _FontPair(LATIN_FONT + suffix, ARABIC_FONT + suffix, arabic.face.charToGlyph)
-
-
-# --- Text: shaping, runs, fitting --------------------------------------------------------------
-
-ELLIPSIS = "…"
 WRAP_GAIN = 1.25  # wrapping a name costs reading it at a glance: only for much larger text
-_ARABIC_RANGES = (
-    (0x0600, 0x06FF),  # Arabic
-    (0x0750, 0x077F),  # Arabic Supplement
-    (0x08A0, 0x08FF),  # Arabic Extended-A
-    (0xFB50, 0xFDFF),  # Presentation Forms-A (ligatures such as ﷲ)
-    (0xFE70, 0xFEFF),  # Presentation Forms-B (what arabic-reshaper writes)
-)
-
-
-def _is_arabic(char: str) -> bool:
-    code = ord(char)
-    return any(start <= code <= end for start, end in _ARABIC_RANGES)
-
-
-def _has_right_to_left(text: str) -> bool:
-    # Hebrew, Syriac, Thaana… up to Arabic Extended, and the presentation forms.
-    return any(0x0590 <= ord(c) <= 0x08FF or 0xFB1D <= ord(c) <= 0xFEFF for c in text)
-
-
-@lru_cache(maxsize=4096)
-def visual_runs(text: str, *, bold: bool = True) -> tuple[tuple[str, str], ...]:
-    """`text` as drawn, left to right: (characters, font name) runs in visual order, shaped."""
-    fonts = _fonts(bold)
-    if not _has_right_to_left(text):
-        return ((text, fonts.latin),) if text else ()
-    # reshape() also drops the short vowels (harakat): without the font's mark positioning,
-    # which reportlab does not apply, they would print beside their letters, not above them.
-    visual = get_display(arabic_reshaper.reshape(text))
-    runs: list[tuple[str, str]] = []
-    chars: list[str] = []
-    current = ""
-    for char in visual:
-        if _is_arabic(char):
-            font = fonts.arabic
-        elif current == fonts.arabic and not char.isalnum() and ord(char) in fonts.arabic_glyphs:
-            font = current  # spaces and punctuation between Arabic words stay in the run
-        else:
-            font = fonts.latin
-        if font != current and chars:
-            runs.append(("".join(chars), current))
-            chars = []
-        current = font
-        chars.append(char)
-    if chars:
-        runs.append(("".join(chars), current))
-    return tuple(runs)
-
-
-def text_width(text: str, size: float, *, bold: bool = True) -> float:
-    """Width in points of `text` as a badge draws it: shaped, each script run in its own font."""
-    return sum(
-        pdfmetrics.stringWidth(run, font, size) for run, font in visual_runs(text, bold=bold)
-    )
 
 
 @dataclass(frozen=True)
@@ -239,29 +139,8 @@ def _cut_lines(text: str, width: float, size: float, max_lines: int, bold: bool)
         lines.append(" ".join(words[:count]))
         words = words[count:]
     if words:
-        lines.append(_ellipsize(" ".join(words), width, size, bold))
+        lines.append(ellipsize(" ".join(words), width, size, bold=bold))
     return tuple(lines)
-
-
-def _ellipsize(text: str, width: float, size: float, bold: bool) -> str:
-    """The longest beginning of `text`, with an ellipsis, that fits `width`."""
-    if text_width(text, size, bold=bold) <= width:
-        return text
-
-    def cut(length: int) -> str:
-        return text[:length].rstrip() + ELLIPSIS
-
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if text_width(cut(middle), size, bold=bold) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    # Shaping changes a letter's width with its neighbours: check the binary search's answer.
-    while low > 0 and text_width(cut(low), size, bold=bold) > width:
-        low -= 1
-    return cut(low)
 
 
 # --- Layout (A6 portrait, 105 × 148 mm; reportlab measures y upwards from the bottom) -----------
@@ -283,6 +162,7 @@ ORGANISATION_BOTTOM, ORGANISATION_TOP = 75 * mm, 88 * mm
 NAME_BOTTOM = 90 * mm
 TITLE_TOP = BADGE_HEIGHT - 8 * mm
 
+SERIAL_FONT = "Courier-Bold"  # one of the PDF standard fonts: monospace, nothing to embed
 INK = HexColor("#1A1A1A")
 GREY = HexColor("#555555")
 
@@ -325,13 +205,7 @@ def _block_height(fitted: FittedText) -> float:
 
 
 def _role_label(role: str, language: str) -> str:
-    # A copied context: the reader's language for this label without touching the caller's.
-    return contextvars.copy_context().run(_gettext_in, language, ROLE_STYLES[role].label)
-
-
-def _gettext_in(language: str, message: str) -> str:
-    set_language(language)
-    return gettext(message)
+    return in_language(language, gettext, ROLE_STYLES[role].label)
 
 
 def badge_qr_matrix(text: str) -> list[list[bool]]:

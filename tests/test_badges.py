@@ -17,10 +17,8 @@ from reportlab.pdfbase import pdfmetrics
 
 from server.badge_codes import make_badge_code
 from server.badges import (
-    ARABIC_FONT,
     BAND_BOTTOM,
     BAND_HEIGHT,
-    LATIN_FONT,
     NAME_MAX_SIZE,
     NAME_MIN_SIZE,
     NAME_WIDTH,
@@ -28,11 +26,10 @@ from server.badges import (
     BadgeData,
     badge_pdf,
     fit_name,
-    text_width,
-    visual_runs,
     write_badge_sheets,
 )
 from server.i18n import current_language, translations
+from server.pdf_text import ARABIC_FONT, LATIN_FONT, text_width, visual_runs
 
 POINTS_PER_MM = 72 / 25.4
 SCALE = 4  # pixels per point when rendering: 288 dpi

@@ -1,0 +1,470 @@
+"""The donor documents as PDF: an event's synthesis report and a programme's bulletin.
+
+Pure rendering (house rule 7): figures in (`server.reports.figures`), bytes out, no database.
+Labels are English messages translated into the requested language for the time of the
+rendering only; Arabic reads right to left, shaped (`server.reports.pdf_layout`).
+
+What is printed is aggregates only: every count from 1 to 4 of a breakdown (and of the ratings'
+distribution) reads "<5", in tables and in charts alike (a bar's length would tell it), with no
+percentage next to it; feedback comments are never printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+
+from server.i18n import BABEL_LOCALES, current_language, gettext, lazy
+from server.labels import label
+from server.models.enums import EventKind, PledgeKind
+from server.pdf_text import in_language
+from server.reports.figures import (
+    AGE_BANDS,
+    Breakdown,
+    BreakdownRow,
+    EventFigures,
+    Narrative,
+    PledgeTotal,
+    ProgrammeFigures,
+    ProgrammeLine,
+    Satisfaction,
+    SessionAttendance,
+    category_label,
+    dimension_title,
+)
+from server.reports.pdf_layout import (
+    INK_SOFT,
+    NO_VALUE,
+    Blocks,
+    build_pdf,
+    clock,
+    long_date,
+    number,
+    percent,
+    share,
+    shown,
+)
+from server.services.events import EVENT_TIMEZONE
+
+FOOTER = lazy("Aggregate figures only; counts from 1 to 4 are shown as <5.")
+PAGE = lazy("Page %(number)s")
+NO_DATA = lazy("No data yet.")
+CHARTED_DIMENSIONS = ("sex", "age_band", "legal_status")
+NARRATIVE_SECTIONS = (
+    ("context", lazy("Context")),
+    ("what_happened", lazy("What happened")),
+    ("highlights", lazy("Highlights")),
+    ("recommendations", lazy("Recommendations")),
+    ("next_steps", lazy("Next steps")),
+)
+
+
+def report_pdf(figures: EventFigures, narrative: Narrative, *, language: str) -> bytes:
+    """An event's synthesis report in `language` ("fr", "ar" or "en"; another reads as French):
+    a title page, the key figures, the organiser's narrative, attendance, who came, employers
+    and pledges, satisfaction."""
+    return in_language(language, _report, figures, narrative)
+
+
+def bulletin_pdf(figures: ProgrammeFigures, *, language: str) -> bytes:
+    """A programme's bulletin over a period in `language`: totals, by city and by kind of event,
+    who came, pledges by kind and by employer, satisfaction."""
+    return in_language(language, _bulletin, figures)
+
+
+def _blocks() -> Blocks:
+    return Blocks(right_to_left=current_language().direction == "rtl")
+
+
+def _document(story: list[Flowable], blocks: Blocks, *, title: str, author: str) -> bytes:
+    return build_pdf(
+        story,
+        title=title,
+        author=author,
+        footer=gettext(FOOTER),
+        page_label=gettext(PAGE),
+        right_to_left=blocks.right_to_left,
+    )
+
+
+# --- The synthesis report ------------------------------------------------------------------------
+
+
+def _report(figures: EventFigures, narrative: Narrative) -> bytes:
+    blocks = _blocks()
+    story = [
+        *_title_page(figures, blocks),
+        *_key_figures(figures, blocks),
+        *_narrative(narrative, blocks),
+        *_attendance(figures, blocks),
+        *_who_came(figures.breakdowns, figures.attended, blocks),
+        *_employers(figures, blocks),
+        *_satisfaction(figures, blocks),
+    ]
+    title = f"{gettext('Synthesis report')} — {figures.title}"
+    return _document(story, blocks, title=title, author=figures.organisation)
+
+
+def _title_page(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    place = ", ".join(part for part in (figures.venue, figures.city) if part.strip())
+    return [
+        Spacer(0, 45 * mm),
+        blocks.text(figures.organisation, size=13, colour=INK_SOFT, space_after=28),
+        blocks.text(gettext("Synthesis report"), size=13, bold=True, space_after=6),
+        blocks.title(figures.title),
+        blocks.text(label(EventKind(figures.kind)), size=13, colour=INK_SOFT, space_after=22),
+        blocks.text(_when(figures.starts_at, figures.ends_at), size=12),
+        blocks.text(place, size=12),
+        PageBreak(),
+    ]
+
+
+def _when(starts_at: datetime, ends_at: datetime) -> str:
+    first = starts_at.astimezone(EVENT_TIMEZONE).date()
+    last = ends_at.astimezone(EVENT_TIMEZONE).date()
+    if first != last:
+        return f"{long_date(starts_at)} – {long_date(ends_at)}"
+    return f"{long_date(starts_at)} · {clock(starts_at)}–{clock(ends_at)}"
+
+
+def _key_figures(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    story: list[Flowable] = [
+        *blocks.heading(gettext("Key figures")),
+        blocks.key_figures(
+            [
+                (gettext("Registrations"), number(figures.registrations)),
+                (gettext("Confirmed registrations"), number(figures.confirmed)),
+                (gettext("Attended"), number(figures.attended)),
+                (gettext("Show-up rate"), percent(figures.show_up_rate)),
+                (gettext("Walk-ins"), number(figures.walk_ins)),
+                (gettext("On the waiting list"), number(figures.waiting)),
+                (gettext("Cancelled registrations"), number(figures.cancelled)),
+            ]
+        ),
+        blocks.note(
+            gettext(
+                "Show-up rate: people who came among those confirmed ahead "
+                "(walk-ins are not counted in it)."
+            )
+        ),
+    ]
+    if figures.arrivals:
+        values = [slot.arrivals for slot in figures.arrivals]
+        labels = _hour_labels([slot.starts_at for slot in figures.arrivals])
+        chart = blocks.columns(values, labels)
+        story.append(KeepTogether([*blocks.subheading(gettext("Arrivals per half hour")), chart]))
+    return story
+
+
+def _hour_labels(starts: Sequence[datetime]) -> list[str]:
+    """A label under the half hours that start a full hour (every second or fourth hour when
+    the chart is crowded)."""
+    every = 1 if len(starts) <= 24 else 2 if len(starts) <= 48 else 4
+    local = [start.astimezone(EVENT_TIMEZONE) for start in starts]
+    return [
+        clock(start) if start.minute == 0 and start.hour % every == 0 else "" for start in local
+    ]
+
+
+def _narrative(narrative: Narrative, blocks: Blocks) -> list[Flowable]:
+    sections = [
+        (gettext(title), getattr(narrative, field))
+        for field, title in NARRATIVE_SECTIONS
+        if getattr(narrative, field).strip()
+    ]
+    story: list[Flowable] = []
+    for title, text in sections:
+        story += blocks.heading(title)
+        story += blocks.paragraphs(text)
+    return story
+
+
+def _attendance(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    if not figures.sessions:
+        return []
+    return [
+        *blocks.heading(gettext("Sessions")),
+        blocks.table(
+            [
+                gettext("Session"),
+                gettext("Time"),
+                gettext("Capacity"),
+                gettext("Confirmed registrations"),
+                gettext("Attended"),
+            ],
+            [_session_cells(session) for session in figures.sessions],
+            [0.44, 0.16, 0.13, 0.13, 0.14],
+            text_columns=2,
+        ),
+    ]
+
+
+def _session_cells(session: SessionAttendance) -> list[str]:
+    capacity = NO_VALUE if session.capacity is None else number(session.capacity)
+    return [
+        session.title,
+        clock(session.starts_at),
+        capacity,
+        number(session.confirmed),
+        number(session.attended),
+    ]
+
+
+# --- Parts shared by both documents ------------------------------------------------------------
+
+
+def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> list[Flowable]:
+    """Each breakdown as a table (and a chart for some), small counts hidden. Shares are of
+    `people`, who attended; a person speaking two languages counts in both."""
+    story: list[Flowable] = [
+        *blocks.heading(gettext("Who came")),
+        blocks.note(
+            gettext(
+                "Counts from 1 to 4 are shown as <5, without a share, so that no one can be "
+                "recognised. Shares are of the people who attended."
+            )
+        ),
+    ]
+    if not breakdowns:
+        story.append(blocks.empty(gettext(NO_DATA)))
+    for breakdown in breakdowns:
+        rows = _ordered(breakdown)
+        title = dimension_title(breakdown.dimension)
+        if not rows:
+            story += [*blocks.subheading(title), blocks.empty(gettext(NO_DATA))]
+            continue
+        labels = [category_label(breakdown.dimension, row.key) for row in rows]
+        if breakdown.dimension in CHARTED_DIMENSIONS and any(row.attended for row in rows):
+            chart = blocks.bars(
+                [(name, row.attended) for name, row in zip(labels, rows, strict=True)],
+                suppress_small=True,
+            )
+            story.append(KeepTogether([*blocks.subheading(title), chart]))
+        else:
+            story += blocks.subheading(title)
+        story.append(
+            blocks.table(
+                [title, gettext("Registered"), gettext("Attended"), gettext("Share of attendees")],
+                [
+                    [name, shown(row.registered), shown(row.attended), share(row.attended, people)]
+                    for name, row in zip(labels, rows, strict=True)
+                ],
+                [0.43, 0.19, 0.19, 0.19],
+            )
+        )
+    return story
+
+
+def _ordered(breakdown: Breakdown) -> tuple[BreakdownRow, ...]:
+    """Age bands youngest first (the others as computed: most attended first)."""
+    if breakdown.dimension != "age_band":
+        return breakdown.rows
+    order = {band: index for index, band in enumerate(AGE_BANDS)}
+    return tuple(sorted(breakdown.rows, key=lambda row: order.get(row.key, len(order))))
+
+
+def _money(amount: Decimal) -> str:
+    value = format_decimal(amount, locale=BABEL_LOCALES[current_language().code])
+    return gettext("%(amount)s MAD") % {"amount": value}
+
+
+def _pledged_and_delivered(total: PledgeTotal) -> tuple[str, str, str]:
+    """What was promised, what was delivered (money for co-funding, a quantity otherwise) and
+    the delivered share."""
+    if total.kind == PledgeKind.CO_FUNDING:
+        pledged, delivered = total.amount_mad, total.delivered_amount_mad
+        texts = _money(pledged), _money(delivered)
+    else:
+        pledged, delivered = Decimal(total.quantity), Decimal(total.delivered_quantity)
+        texts = number(total.quantity), number(total.delivered_quantity)
+    ratio = percent(float(delivered / pledged)) if pledged else NO_VALUE
+    return (*texts, ratio)
+
+
+def _pledge_table(pledges: Sequence[PledgeTotal], blocks: Blocks) -> Flowable:
+    if not pledges:
+        return blocks.empty(gettext(NO_DATA))
+    return blocks.table(
+        [
+            gettext("Commitment"),
+            gettext("Pledges"),
+            gettext("Pledged"),
+            gettext("Delivered"),
+            gettext("Delivered share"),
+        ],
+        [
+            [label(PledgeKind(total.kind)), number(total.pledges), *_pledged_and_delivered(total)]
+            for total in pledges
+        ],
+        [0.3, 0.12, 0.2, 0.2, 0.18],
+    )
+
+
+def _ratings(satisfaction: Satisfaction, blocks: Blocks) -> list[Flowable]:
+    """The average and how many gave each rating, small counts hidden. Never a comment."""
+    if not satisfaction.answers:
+        return [blocks.empty(gettext(NO_DATA))]
+    average = NO_VALUE if satisfaction.average is None else number(round(satisfaction.average, 1))
+    summary = gettext("Average rating: %(average)s out of 5, from %(answers)s answers.") % {
+        "average": average,
+        "answers": number(satisfaction.answers),
+    }
+    rows = [
+        (gettext("%(rating)s out of 5") % {"rating": rating}, satisfaction.distribution[rating - 1])
+        for rating in range(5, 0, -1)
+    ]
+    return [blocks.text(summary, space_after=4), blocks.bars(rows, suppress_small=True)]
+
+
+def _employers(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    employers = figures.employers
+    story: list[Flowable] = [*blocks.heading(gettext("Employers and pledges"))]
+    counts = (
+        employers.present,
+        employers.offers_posted,
+        employers.interests,
+        employers.interviews,
+        employers.hires,
+    )
+    if not any(counts) and not employers.pledges:
+        return [*story, blocks.empty(gettext(NO_DATA))]
+    story += [
+        blocks.key_figures(
+            [
+                (gettext("Employers present"), number(employers.present)),
+                (gettext("Offers posted"), number(employers.offers_posted)),
+                (gettext("Interests in offers"), number(employers.interests)),
+                (gettext("Interviews"), number(employers.interviews)),
+                (gettext("Hires"), number(employers.hires)),
+            ],
+            columns=5,
+        ),
+        *blocks.subheading(gettext("Pledges made at the event")),
+        _pledge_table(employers.pledges, blocks),
+    ]
+    return story
+
+
+def _satisfaction(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    story: list[Flowable] = [*blocks.heading(gettext("Satisfaction"))]
+    for title, satisfaction in (
+        (gettext("Attendees"), figures.feedback.attendees),
+        (gettext("Exhibitors"), figures.feedback.exhibitors),
+    ):
+        story.append(KeepTogether([*blocks.subheading(title), *_ratings(satisfaction, blocks)]))
+    return story
+
+
+# --- The programme bulletin ---------------------------------------------------------------------
+
+
+def _bulletin(figures: ProgrammeFigures) -> bytes:
+    blocks = _blocks()
+    period = f"{long_date(figures.period_start)} – {long_date(figures.period_end)}"
+    story = [
+        blocks.text(figures.organisation, size=12, colour=INK_SOFT, space_after=8),
+        blocks.title(gettext("Programme bulletin")),
+        blocks.text(period, size=12, space_after=4),
+        *_programme_totals(figures, blocks),
+        *_programme_lines(figures, blocks),
+        *_who_came(figures.breakdowns, figures.people, blocks),
+        *blocks.heading(gettext("Pledges")),
+        *blocks.subheading(gettext("By kind of commitment")),
+        _pledge_table(figures.pledges, blocks),
+        *blocks.subheading(gettext("By employer")),
+        _employer_table(figures, blocks),
+        *blocks.heading(gettext("Satisfaction")),
+        *_ratings(figures.satisfaction, blocks),
+    ]
+    title = f"{gettext('Programme bulletin')} — {figures.organisation} — {period}"
+    return _document(story, blocks, title=title, author=figures.organisation)
+
+
+def _programme_totals(figures: ProgrammeFigures, blocks: Blocks) -> list[Flowable]:
+    return [
+        *blocks.heading(gettext("Key figures")),
+        blocks.key_figures(
+            [
+                (gettext("Events"), number(figures.events)),
+                (gettext("Registrations"), number(figures.registrations)),
+                (gettext("Confirmed registrations"), number(figures.confirmed)),
+                (gettext("Attended"), number(figures.attended)),
+                (gettext("Show-up rate"), percent(figures.show_up_rate)),
+                (gettext("Walk-ins"), number(figures.walk_ins)),
+                (gettext("People who came to at least one event"), number(figures.people)),
+            ]
+        ),
+    ]
+
+
+def _programme_lines(figures: ProgrammeFigures, blocks: Blocks) -> list[Flowable]:
+    header = [gettext("Events"), gettext("Registrations"), gettext("Attended")]
+    widths = [0.4, 0.2, 0.2, 0.2]
+
+    def cells(name: str, line: ProgrammeLine) -> list[str]:
+        return [name, number(line.events), number(line.registrations), number(line.attended)]
+
+    story: list[Flowable] = [*blocks.heading(gettext("By city"))]
+    if figures.by_city:
+        chart = blocks.bars(
+            [(line.key, line.attended) for line in figures.by_city], suppress_small=False
+        )
+        table = blocks.table(
+            [gettext("City"), *header],
+            [cells(line.key, line) for line in figures.by_city],
+            widths,
+        )
+        story += [chart, Spacer(0, 6), table]
+    else:
+        story.append(blocks.empty(gettext(NO_DATA)))
+    story += blocks.heading(gettext("By kind of event"))
+    if figures.by_kind:
+        story.append(
+            blocks.table(
+                [gettext("Kind of event"), *header],
+                [cells(label(EventKind(line.key)), line) for line in figures.by_kind],
+                widths,
+            )
+        )
+    else:
+        story.append(blocks.empty(gettext(NO_DATA)))
+    return story
+
+
+def _employer_table(figures: ProgrammeFigures, blocks: Blocks) -> Flowable:
+    """One group of rows per employer, one row per kind it pledged."""
+    rows: list[list[str]] = []
+    group_starts: list[int] = []
+    for employer in figures.employers:
+        if rows:
+            group_starts.append(len(rows))
+        for index, total in enumerate(employer.pledges):
+            rows.append(
+                [
+                    employer.employer if index == 0 else "",
+                    label(PledgeKind(total.kind)),
+                    number(total.pledges),
+                    *_pledged_and_delivered(total),
+                ]
+            )
+    if not rows:
+        return blocks.empty(gettext(NO_DATA))
+    return blocks.table(
+        [
+            gettext("Employer"),
+            gettext("Commitment"),
+            gettext("Pledges"),
+            gettext("Pledged"),
+            gettext("Delivered"),
+            gettext("Delivered share"),
+        ],
+        rows,
+        [0.22, 0.2, 0.1, 0.17, 0.17, 0.14],
+        text_columns=2,
+        group_starts=group_starts,
+    )
