@@ -25,7 +25,7 @@ from server.models.enums import (
 )
 from server.qr import qr_svg
 from server.security import Anyone, requires
-from server.services import events, privacy
+from server.services import events, feedback, privacy
 from server.services.badges import badge_data
 from server.services.personal_link import resend_personal_link
 from server.services.questions import field_name
@@ -196,6 +196,7 @@ async def personal_page(request: Request) -> Response:
             "attendee": attendee,
             "registrations": registrations,
             "badges": badges,
+            "feedback_due": await feedback.events_awaiting_feedback(registrations),
             "token": request.path_params["token"],
             "welcome": request.query_params.get("welcome"),
         },
