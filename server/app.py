@@ -120,9 +120,45 @@ routes = [
     Route("/link", attendee.resend_link, methods=["GET", "POST"], name="resend_link"),
     Route("/healthz", public.health, name="health"),
     # -- public employer sign-up and invitation routes --
+    Route(
+        "/employers/signup",
+        employer_signup.employer_signup,
+        methods=["GET", "POST"],
+        name="employer_signup",
+    ),
+    Route(
+        "/employers/join/{token:str}",
+        employer_signup.employer_join,
+        methods=["GET", "POST"],
+        name="employer_join",
+    ),
+    Route("/employers/{employer_id:id}/logo", employer_signup.employer_logo, name="employer_logo"),
     # -- public offer board and attendee interest routes --
+    Route("/offers", offers.board, name="offers"),
+    Route("/offers/{offer_id:id}", offers.offer_page, name="offer"),
+    Route("/me/{token:str}/offers", offers.my_offers, name="me_offers"),
+    Route(
+        "/me/{token:str}/offers/{offer_id:id}/interest",
+        offers.my_interest,
+        methods=["POST"],
+        name="me_interest",
+    ),
     # -- feedback routes --
+    Route(
+        "/me/{token:str}/events/{event_id:id}/feedback",
+        feedback.me_feedback,
+        methods=["GET", "POST"],
+        name="me_feedback",
+    ),
+    Route(
+        "/events/{slug:str}/feedback",
+        feedback.event_feedback,
+        methods=["GET", "POST"],
+        name="event_feedback",
+    ),
     # -- public report routes --
+    Route("/reports/{token:str}", reports.report, name="report"),
+    Route("/reports/{token:str}/report.pdf", reports.report_pdf, name="report_pdf"),
     Route("/login", accounts.login, methods=["GET", "POST"], name="login"),
     Route("/logout", accounts.logout, methods=["POST"], name="logout"),
     Route("/account", accounts.account, name="account"),
@@ -240,11 +276,110 @@ routes = [
                 name="decide_registration",
             ),
             # -- employer moderation routes --
+            Route(
+                "/{organisation:str}/employers",
+                manage_employers.employers_list,
+                name="employers",
+            ),
+            Route(
+                "/{organisation:str}/employers/{employer_id:id}/review",
+                manage_employers.employer_review,
+                methods=["POST"],
+                name="employer_review",
+            ),
+            Route(
+                "/{organisation:str}/employers/{employer_id:id}/logo",
+                manage_employers.employer_logo,
+                name="employer_logo",
+            ),
             # -- pledge overview routes --
+            Route(
+                "/{organisation:str}/pledges",
+                manage_pledges.pledge_overview,
+                name="pledges",
+            ),
+            Route(
+                "/{organisation:str}/pledges/{pledge_id:id}",
+                manage_pledges.pledge_detail,
+                name="pledge",
+            ),
+            Route(
+                "/{organisation:str}/deliveries/{delivery_id:id}/review",
+                manage_pledges.delivery_review,
+                methods=["POST"],
+                name="delivery_review",
+            ),
             # -- offer moderation routes --
+            Route("/{organisation:str}/offers", manage_offers.offer_list, name="offers"),
+            Route(
+                "/{organisation:str}/offers/{offer_id:id}/review",
+                manage_offers.offer_review,
+                methods=["POST"],
+                name="offer_review",
+            ),
             # -- exhibitor routes --
+            Route(
+                "/{organisation:str}/events/{event_id:id}/exhibitors",
+                manage_exhibitors.exhibitors_page,
+                name="exhibitors",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:id}/exhibitors/{exhibitor_id:id}",
+                manage_exhibitors.exhibitor_decide,
+                methods=["POST"],
+                name="exhibitor_decide",
+            ),
             # -- synthesis report and bulletin routes --
+            Route(
+                "/{organisation:str}/events/{event_id:id}/report",
+                manage_reports.report,
+                methods=["GET", "POST"],
+                name="report",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:id}/report/preview",
+                manage_reports.report_preview,
+                methods=["POST"],
+                name="report_preview",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:id}/report/publish",
+                manage_reports.report_publish,
+                methods=["POST"],
+                name="report_publish",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:id}/report.pdf",
+                manage_reports.report_pdf,
+                name="report_pdf",
+            ),
+            Route("/{organisation:str}/bulletin", manage_reports.bulletin, name="bulletin"),
+            Route(
+                "/{organisation:str}/bulletin.pdf",
+                manage_reports.bulletin_pdf,
+                name="bulletin_pdf",
+            ),
+            Route(
+                "/{organisation:str}/bulletin.xlsx",
+                manage_reports.bulletin_xlsx,
+                name="bulletin_xlsx",
+            ),
             # -- organiser export routes --
+            Route(
+                "/{organisation:str}/exports",
+                manage_exports.exports_page,
+                name="exports",
+            ),
+            Route(
+                "/{organisation:str}/exports/{dataset:str}.{format:str}",
+                manage_exports.export,
+                name="export",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:id}/feedback-poster",
+                feedback.feedback_poster,
+                name="feedback_poster",
+            ),
             # -- outbox routes --
             Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
             # -- scanning device routes --
@@ -267,10 +402,112 @@ routes = [
         name="employer",
         routes=[
             # -- employer portal: dashboard, company and members routes --
+            Route("/", employer_portal.dashboard, name="dashboard"),
+            Route(
+                "/company",
+                employer_portal.company,
+                methods=["GET", "POST"],
+                name="company",
+            ),
+            Route("/logo", employer_portal.company_logo, name="logo"),
+            Route("/members", employer_portal.members, name="members"),
+            Route(
+                "/members/invite",
+                employer_portal.invite,
+                methods=["POST"],
+                name="invite",
+            ),
             # -- employer pledge routes --
+            Route("/pledges", employer_pledges.pledge_list, name="pledges"),
+            Route(
+                "/pledges/new",
+                employer_pledges.pledge_new,
+                methods=["GET", "POST"],
+                name="pledge_new",
+            ),
+            Route("/pledges/{pledge_id:id}", employer_pledges.pledge_detail, name="pledge"),
+            Route(
+                "/pledges/{pledge_id:id}/edit",
+                employer_pledges.pledge_edit,
+                methods=["GET", "POST"],
+                name="pledge_edit",
+            ),
+            Route(
+                "/pledges/{pledge_id:id}/deliveries",
+                employer_pledges.delivery_new,
+                methods=["POST"],
+                name="delivery_new",
+            ),
             # -- employer offer and candidate routes --
+            Route("/offers", employer_offers.offer_list, name="offers"),
+            Route(
+                "/offers/new", employer_offers.offer_new, methods=["GET", "POST"], name="offer_new"
+            ),
+            Route("/offers/{offer_id:id}", employer_offers.offer_detail, name="offer"),
+            Route(
+                "/offers/{offer_id:id}/edit",
+                employer_offers.offer_edit,
+                methods=["GET", "POST"],
+                name="offer_edit",
+            ),
+            Route(
+                "/offers/{offer_id:id}/submit",
+                employer_offers.offer_submit,
+                methods=["POST"],
+                name="offer_submit",
+            ),
+            Route(
+                "/offers/{offer_id:id}/close",
+                employer_offers.offer_close,
+                methods=["POST"],
+                name="offer_close",
+            ),
+            Route(
+                "/offers/{offer_id:id}/candidates/{interest_id:id}",
+                employer_offers.candidate_move,
+                methods=["POST"],
+                name="candidate_move",
+            ),
             # -- employer fair and booth routes --
+            Route("/fairs", employer_fairs.fairs, name="fairs"),
+            Route(
+                "/fairs/{event_id:id}/request",
+                employer_fairs.booth_request,
+                methods=["POST"],
+                name="booth_request",
+            ),
+            Route(
+                "/fairs/{event_id:id}/withdraw",
+                employer_fairs.booth_withdraw,
+                methods=["POST"],
+                name="booth_withdraw",
+            ),
+            # -- employer feedback on a fair --
+            Route(
+                "/fairs/{event_id:id}/feedback",
+                feedback.exhibitor_feedback,
+                methods=["GET", "POST"],
+                name="feedback",
+            ),
             # -- employer lead scanning routes --
+            Route(
+                "/fairs/{event_id:id}/leads/scan",
+                employer_leads.lead_scanner,
+                methods=["GET", "POST"],
+                name="lead_scanner",
+            ),
+            Route("/fairs/{event_id:id}/leads", employer_leads.leads_list, name="leads"),
+            Route(
+                "/fairs/{event_id:id}/leads/export",
+                employer_leads.leads_export,
+                name="leads_export",
+            ),
+            Route(
+                "/fairs/{event_id:id}/leads/{lead_id:id}",
+                employer_leads.lead_update,
+                methods=["POST"],
+                name="lead_update",
+            ),
         ],
     ),
     Mount(

@@ -110,6 +110,15 @@ ANONYMOUS = {
     "employer:lead_update": ("POST", "/employer/fairs/1/leads/1", 403),
     "manage:exhibitors": ("GET", "/manage/passerelles/events/1/exhibitors", 303),
     "manage:exhibitor_decide": ("POST", "/manage/passerelles/events/1/exhibitors/1", 403),
+    "report": ("GET", "/reports/unknown-token", 404),
+    "report_pdf": ("GET", "/reports/unknown-token/report.pdf", 404),
+    "manage:report": ("GET", "/manage/passerelles/events/1/report", 303),
+    "manage:report_preview": ("POST", "/manage/passerelles/events/1/report/preview", 403),
+    "manage:report_publish": ("POST", "/manage/passerelles/events/1/report/publish", 403),
+    "manage:report_pdf": ("GET", "/manage/passerelles/events/1/report.pdf", 303),
+    "manage:bulletin": ("GET", "/manage/passerelles/bulletin", 303),
+    "manage:bulletin_pdf": ("GET", "/manage/passerelles/bulletin.pdf", 303),
+    "manage:bulletin_xlsx": ("GET", "/manage/passerelles/bulletin.xlsx", 303),
 }
 
 NOT_FOUND = [

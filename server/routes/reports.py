@@ -1,1 +1,151 @@
-"""(being written)"""
+"""Published synthesis reports: the public page at a report's link, and its PDF in French,
+Arabic or English.
+
+A published report shows aggregates only: every count from 1 to 4 of a breakdown is shown as
+"<5" (`server.reports.figures.shown_count`) and the feedback's comments are taken out of the
+figures before anything is drawn. An unknown token, and a report that is not or no longer
+published, answer 404.
+
+`report_context()` is what the report's `{% block report %}` reads: the organisers' editor
+shows the same block as its live preview.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.i18n import BABEL_LOCALES, LANGUAGES, current_language
+from server.labels import label
+from server.models.enums import EventKind, PledgeKind
+from server.money import format_amount
+from server.reports import pdf
+from server.reports.figures import (
+    EventFigures,
+    Narrative,
+    category_label,
+    dimension_title,
+    is_small,
+    shown_count,
+)
+from server.security import Anyone, requires
+from server.services import reporting
+
+REPORT = "pages/report.html"
+# A published report changes only when its organisers edit it: a short shared cache absorbs a
+# donor's mailing-list click surge, and an unpublished report is gone from caches within minutes.
+PUBLIC_CACHE = "public, max-age=300"
+
+
+def _locale() -> str:
+    return BABEL_LOCALES[current_language().code]
+
+
+def percent(share: float | None) -> str:
+    """A share from 0 to 1 as the reader writes percentages; a dash when there is none."""
+    return "—" if share is None else format_percent(share, locale=_locale())
+
+
+def share_of(count: int, total: int) -> str:
+    """`count` as a percentage of `total`, hidden (empty) for a small cell: a percentage of a
+    count from 1 to 4 would give the count away."""
+    if is_small(count) or not total:
+        return ""
+    return percent(count / total)
+
+
+def average(value: float | None) -> str:
+    return "—" if value is None else format_decimal(value, format="0.0", locale=_locale())
+
+
+def amount(value: Decimal) -> str:
+    return format_amount(value, _locale())
+
+
+def short_date(value: date) -> str:
+    return format_date(value, "medium", locale=_locale())
+
+
+def report_context(
+    figures: EventFigures, narrative: Narrative, narrative_language: str, *, preview: bool
+) -> dict[str, Any]:
+    """What `{% block report %}` of pages/report.html needs, in the current language.
+
+    `preview` is True in the organisers' editor, where the report sits below the page's own
+    title (its headings start one level lower).
+    """
+    language = LANGUAGES.get(narrative_language) or current_language()
+    return {
+        "figures": figures,
+        "narrative": narrative,
+        "narrative_language": language,
+        "preview": preview,
+        "kind_label": label(EventKind(figures.kind)),
+        "pledge_label": lambda kind: label(PledgeKind(kind)),
+        "money_kind": PledgeKind.CO_FUNDING,
+        "shown": shown_count,
+        "share_of": share_of,
+        "category": category_label,
+        "dimension_title": dimension_title,
+        "percent": percent,
+        "average": average,
+        "amount": amount,
+        "busiest_arrival": max((slot.arrivals for slot in figures.arrivals), default=0),
+        "right_to_left": current_language().direction == "rtl",
+    }
+
+
+def pdf_language(request: Request) -> str:
+    """`?lang=` when it names a language, else the reader's current language."""
+    asked = request.query_params.get("lang", "")
+    return asked if asked in LANGUAGES else current_language().code
+
+
+def pdf_filename(stem: str, language: str) -> str:
+    """A file name safe in a Content-Disposition header, whatever `stem` holds."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "", stem)[:80] or "report"
+    return f"{safe}-{language}.pdf"
+
+
+@requires(Anyone())
+async def report(request: Request) -> Response:
+    """The published report as a page, with links to its PDF in each language."""
+    found = await reporting.published_report(request.path_params["token"])
+    figures = reporting.without_comments(await reporting.event_figures(found.event))
+    context = report_context(
+        figures, reporting.narrative_of(found), found.language, preview=False
+    ) | {"token": found.public_token}
+    response = request.app.state.renderer.page(request, REPORT, context)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@requires(Anyone())
+async def report_pdf(request: Request) -> Response:
+    """The published report as a PDF in `?lang=` (fr, ar or en)."""
+    found = await reporting.published_report(request.path_params["token"])
+    language = pdf_language(request)
+    figures = reporting.without_comments(
+        await reporting.event_figures(found.event, language=language)
+    )
+    content = await run_in_threadpool(
+        pdf.report_pdf, figures, reporting.narrative_of(found), language=language
+    )
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'inline; filename="{pdf_filename(found.event.slug, language)}"'
+            ),
+            "Cache-Control": PUBLIC_CACHE,
+        },
+    )
