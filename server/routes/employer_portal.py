@@ -25,8 +25,10 @@ from server.routes.employer_signup import (
     read_submission,
 )
 from server.routes.forms import form_text
+from server.routes.pledges_common import display_helpers
 from server.security import EmployerMemberPolicy, requires, signed_in_user
 from server.services import employers
+from server.services.employer_dashboard import employer_dashboard
 from server.services.employers import CompanyForm, EmployerChangeRefused
 
 FLASH_KEY = "employer_flash"
@@ -59,7 +61,13 @@ def _user(request: Request) -> User:
 
 @requires(EmployerMemberPolicy())
 async def dashboard(request: Request) -> Response:
-    return request.app.state.renderer.page(request, DASHBOARD, _common(request))
+    """The company's status, then its pledges, offers and fairs at a glance."""
+    context = {
+        **_common(request),
+        **display_helpers(),
+        "overview": await employer_dashboard(request.state.employer),
+    }
+    return request.app.state.renderer.page(request, DASHBOARD, context)
 
 
 def _company_page(
