@@ -18,8 +18,8 @@ from server.models.enums import (
     OfferStatus,
     PledgeKind,
 )
+from server.services.events import today_in_morocco as today
 from server.services.interests import mark_interest
-from server.services.offers import today
 from tests.support import csrf_from, html, login, make_attendee, make_employer, new_client
 
 TOKEN = "personal-token-of-amadou"

@@ -16,7 +16,8 @@ from server.models.enums import (
     OfferStatus,
     PledgeKind,
 )
-from server.services.offers import employer_offers, has_published_offer, today
+from server.services.events import today_in_morocco as today
+from server.services.offers import employer_offers, has_published_offer
 from tests.support import (
     csrf_from,
     html,

@@ -9,6 +9,7 @@ import pytest
 from server.models import SynthesisReport
 from server.models.enums import ReportStatus, Role
 from server.services import reporting
+from server.services.events import today_in_morocco
 from tests.report_data import COMMENTS, KnownFair, after_the_fair, make_known_fair
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
@@ -376,7 +377,7 @@ async def test_the_bulletin_shows_the_figures_of_the_period(organiser, known):
 
 async def test_the_bulletin_defaults_to_the_current_semester(organiser, known):
     page = html(await organiser.get("/manage/passerelles/bulletin"))
-    start, end = reporting.current_semester(reporting._today())
+    start, end = reporting.current_semester(today_in_morocco())
     assert page.select_one("input[name='start']")["value"] == start.isoformat()
     assert page.select_one("input[name='end']")["value"] == end.isoformat()
     assert page.select_one("#bulletin-period") is not None

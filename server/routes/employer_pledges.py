@@ -22,12 +22,12 @@ from server.routes.forms import form_text
 from server.routes.pledges_common import display_helpers
 from server.security import EmployerMemberPolicy, requires, signed_in_user
 from server.services import pledges
+from server.services.events import today_in_morocco
 from server.services.pledges import (
     DeliveryForm,
     PledgeChangeRefused,
     PledgeForm,
     PledgeOverview,
-    today_in_morocco,
 )
 
 FLASH_KEY = "pledge_flash"

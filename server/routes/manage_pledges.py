@@ -22,7 +22,8 @@ from server.routes.forms import form_text
 from server.routes.pledges_common import display_helpers
 from server.security import ORGANISERS, requires, signed_in_user
 from server.services import pledges
-from server.services.pledges import PledgeFilters, PledgeOverview, today_in_morocco
+from server.services.events import today_in_morocco
+from server.services.pledges import PledgeFilters, PledgeOverview
 
 FLASH_KEY = "pledge_review_flash"
 PLEDGES = "pages/manage/pledges.html"

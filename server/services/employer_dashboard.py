@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.models import Employer
+from server.services.events import today_in_morocco
 from server.services.leads import FairLeads, leads_per_fair
 from server.services.offers import OfferSummary, employer_offers
-from server.services.pledges import PledgeOverview, employer_pledges, today_in_morocco
+from server.services.pledges import PledgeOverview, employer_pledges
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
 EVENT_TIMEZONE = ZoneInfo("Africa/Casablanca")
 
 
+def today_in_morocco() -> date:
+    """Today in Morocco, where events happen and deadlines are read."""
+    return datetime.now(EVENT_TIMEZONE).date()
+
+
 @dataclass(frozen=True)
 class EventFilters:
     """What a visitor narrows the list of upcoming events by; empty means no filter."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,11 +35,11 @@ from server.models.enums import (
     EventKind,
     EventStatus,
     ExhibitorStatus,
-    OfferStatus,
     PledgeKind,
     PledgeStatus,
 )
-from server.services.events import EVENT_TIMEZONE, PUBLIC_STATUSES
+from server.services.events import PUBLIC_STATUSES, today_in_morocco
+from server.services.offers import open_offers
 from server.services.pledges import COUNTED_REVIEWS, pledge_status
 
 BOOTH_LABEL_MAX_LENGTH = 40  # Exhibitor.booth_label
@@ -75,18 +75,6 @@ class BoothRefused(AppError):
     status_code = 409
 
 
-def _today() -> date:
-    """Today in Morocco, where deadlines are read."""
-    return datetime.now(EVENT_TIMEZONE).date()
-
-
-def _open_offers() -> QuerySet[Offer]:
-    """Offers on the public board now: published, deadline (if any) not passed."""
-    return Offer.filter(
-        Q(deadline__isnull=True) | Q(deadline__gte=_today()), status=OfferStatus.PUBLISHED
-    )
-
-
 # --- what an employer brings to a fair -----------------------------------------------------------
 
 
@@ -94,7 +82,7 @@ async def open_offer_counts(employer_ids: Sequence[int]) -> dict[int, int]:
     """Employer id → number of its offers open on the board now (one query)."""
     if not employer_ids:
         return {}
-    ids = await _open_offers().filter(employer_id__in=employer_ids).values_list("employer_id")
+    ids = await open_offers().filter(employer_id__in=employer_ids).values_list("employer_id")
     counts: dict[int, int] = defaultdict(int)
     for (employer_id,) in ids:
         counts[employer_id] += 1
@@ -133,7 +121,7 @@ async def open_pledge_counts(employer_ids: Sequence[int]) -> dict[int, int]:
             "delivered_amount",
         )
     )
-    today = _today()
+    today = today_in_morocco()
     counts: dict[int, int] = defaultdict(int)
     for row in rows:
         if row["kind"] == PledgeKind.CO_FUNDING:
@@ -147,7 +135,7 @@ async def open_pledge_counts(employer_ids: Sequence[int]) -> dict[int, int]:
 
 async def has_something_to_offer(employer: Employer) -> bool:
     """Whether the employer has an open published offer or a pledge not yet fulfilled."""
-    if await _open_offers().filter(employer_id=employer.id).exists():
+    if await open_offers().filter(employer_id=employer.id).exists():
         return True
     return bool(await open_pledge_counts([employer.id]))
 
@@ -358,7 +346,7 @@ async def exhibitor_offers(exhibitors: Iterable[Exhibitor]) -> dict[int, list[Of
     employer_ids = {exhibitor.employer_id for exhibitor in exhibitors}  # type: ignore[attr-defined]
     if not employer_ids:
         return {}
-    offers = await _open_offers().filter(employer_id__in=employer_ids).order_by("title", "id")
+    offers = await open_offers().filter(employer_id__in=employer_ids).order_by("title", "id")
     by_employer: dict[int, list[Offer]] = defaultdict(list)
     for offer in offers:
         by_employer[offer.employer_id].append(offer)  # type: ignore[attr-defined]

@@ -25,7 +25,8 @@ from server.errors import AppError, NotFound
 from server.i18n import lazy
 from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, User
 from server.models.enums import EmployerStatus, InterestStatus
-from server.services.offers import open_offers, today
+from server.services.events import today_in_morocco
+from server.services.offers import open_offers
 from server.services.shared_profile import SharedProfile, shared_profile
 
 # Once the employer hired someone or turned them down, the decision stays on record.
@@ -224,7 +225,7 @@ async def _follow_hire(
     delivery = await Delivery.create(
         pledge_id=offer.pledge_id,  # type: ignore[attr-defined]
         quantity=1,
-        delivered_on=today(),
+        delivered_on=today_in_morocco(),
         evidence=f"Hired through offer #{offer.id} ({offer.title}), candidate #{interest.id}",
         interest_id=interest.id,
         recorded_by_id=by.id if by else None,

@@ -35,7 +35,7 @@ from server.models.enums import (
     PledgeKind,
 )
 from server.numbers import parse_count
-from server.services.events import EVENT_TIMEZONE
+from server.services.events import today_in_morocco
 
 MAX_TITLE_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 10_000
@@ -69,11 +69,6 @@ class OfferRefused(AppError):
     """A change the offer's state or its employer's does not allow; `code` says why."""
 
     status_code = 409
-
-
-def today() -> date:
-    """Today in Morocco, where deadlines are read."""
-    return datetime.now(EVENT_TIMEZONE).date()
 
 
 # --- the offer form -----------------------------------------------------------------------------
@@ -166,7 +161,7 @@ def _parse_deadline(errors: dict[str, str], text: str) -> date | None:
     except ValueError:
         errors["deadline"] = lazy("Enter a date, or leave empty.")
         return None
-    if deadline < today():
+    if deadline < today_in_morocco():
         errors["deadline"] = lazy("The deadline cannot be in the past.")
     return deadline
 
@@ -413,7 +408,7 @@ def open_offers() -> QuerySet[Offer]:
     """Offers anyone may see and show interest in: published, of an approved employer, whose
     deadline (if any) has not passed."""
     return Offer.filter(
-        Q(deadline__isnull=True) | Q(deadline__gte=today()),
+        Q(deadline__isnull=True) | Q(deadline__gte=today_in_morocco()),
         status=OfferStatus.PUBLISHED,
         employer__status=EmployerStatus.APPROVED,
     )
@@ -466,7 +461,7 @@ def is_open(offer: Offer) -> bool:
     """Whether people may still show interest in the offer: published and before its
     deadline. The employer's approval is checked by the queries that load offers."""
     return offer.status == OfferStatus.PUBLISHED and (
-        offer.deadline is None or offer.deadline >= today()
+        offer.deadline is None or offer.deadline >= today_in_morocco()
     )
 
 

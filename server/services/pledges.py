@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +36,7 @@ from server.models.enums import (
 )
 from server.money import parse_amount
 from server.numbers import parse_count
-from server.services.events import EVENT_TIMEZONE
+from server.services.events import today_in_morocco
 
 # A delivery the organisers questioned does not count until it is confirmed.
 COUNTED_REVIEWS = (DeliveryReview.UNREVIEWED, DeliveryReview.CONFIRMED)
@@ -84,11 +84,6 @@ class PledgeChangeRefused(AppError):
     `employer_not_approved`, `invalid_decision`)."""
 
     status_code = 409
-
-
-def today_in_morocco() -> date:
-    """Today in Morocco, where deadlines are read."""
-    return datetime.now(EVENT_TIMEZONE).date()
 
 
 def is_money(kind: PledgeKind) -> bool:

@@ -94,7 +94,7 @@ from server.reports.figures import (
     Satisfaction,
     SessionAttendance,
 )
-from server.services.events import EVENT_TIMEZONE
+from server.services.events import EVENT_TIMEZONE, today_in_morocco
 from server.services.pledges import COUNTED_REVIEWS
 
 SLOT_SECONDS = 30 * 60
@@ -134,10 +134,6 @@ class ReportRefused(AppError):
 
 
 # --- small helpers ------------------------------------------------------------------------------
-
-
-def _today() -> date:
-    return datetime.now(EVENT_TIMEZONE).date()
 
 
 def _local_day(moment: datetime) -> date:
@@ -362,7 +358,7 @@ async def event_figures(
 
     `today` bounds the deliveries counted ("delivered to date"); Casablanca's today by default.
     """
-    today = today or _today()
+    today = today or today_in_morocco()
     language = language or current_language().code
     registrations = Registration.filter(event_id=event.id)
     totals = await _totals(registrations)
@@ -513,7 +509,7 @@ async def programme_figures(
     its workshops is two registrations); `people` and the breakdowns count distinct people, aged
     in the year of `start`. About fifteen aggregate queries.
     """
-    today = today or _today()
+    today = today or today_in_morocco()
     events = (
         await Event.filter(
             organisation_id=organisation.id,
@@ -614,7 +610,7 @@ def bulletin_period(start: str, end: str, *, today: date | None = None) -> tuple
     Raises ValidationFailed on `start` or `end`: not a date, out of FIRST_YEAR–LAST_YEAR, or an
     end before the start.
     """
-    default_start, default_end = current_semester(today or _today())
+    default_start, default_end = current_semester(today or today_in_morocco())
     errors: dict[str, str] = {}
     parsed: dict[str, date] = {}
     for name, text, default in (("start", start, default_start), ("end", end, default_end)):
