@@ -76,7 +76,7 @@ async def test_the_published_report_shows_the_key_figures(client, known):
         "walk-ins": "3",
     }
     assert page.select_one("#figure-show-up-rate").get_text(strip=True) == "83\u00a0%"  # 5 / 6
-    assert response.headers["cache-control"].startswith("public")
+    assert response.headers["cache-control"].startswith("private")
 
 
 async def test_small_counts_read_less_than_five_and_lose_their_percentage(client, known):
@@ -151,7 +151,7 @@ async def test_an_unpublished_report_is_not_found(client, known):
     path = await published(known)
     await reporting.unpublish_report(known.fair, by=None)
     assert (await client.get(path)).status_code == 404
-    assert (await client.get(path + "/report.pdf?lang=fr")).status_code == 404
+    assert (await client.get(path + "/report.pdf?language=fr")).status_code == 404
     assert (await client.get("/reports/no-such-token")).status_code == 404
 
 
@@ -159,7 +159,7 @@ async def test_the_published_report_offers_its_pdf_in_three_languages(client, kn
     path = await published(known)
     page = html(await client.get(path))
     links = [a["href"] for a in page.select(".report-downloads a")]
-    assert links == [f"{path}/report.pdf?lang={code}" for code in ("fr", "ar", "en")]
+    assert links == [f"{path}/report.pdf?language={code}" for code in ("fr", "ar", "en")]
     response = await client.get(links[1])
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -305,7 +305,7 @@ async def test_the_team_reads_the_comments_outside_the_report(organiser, known):
 
 async def test_the_organisers_pdf_is_the_report_in_the_asked_language(organiser, known):
     response = await organiser.get(
-        editor_url(known).removesuffix("/report") + "/report.pdf?lang=ar"
+        editor_url(known).removesuffix("/report") + "/report.pdf?language=ar"
     )
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
@@ -371,8 +371,8 @@ async def test_the_bulletin_shows_the_figures_of_the_period(organiser, known):
     assert figures == {"events": "3", "registrations": "18", "attended": "11", "people": "8"}
     assert cells(page, "sex")["female"] == ("6", "55\u00a0%", "<5", "")
     links = [a["href"] for a in page.select(".page-actions a")]
-    assert "/manage/passerelles/bulletin.pdf?start=2025-01-01&end=2025-06-30&lang=fr" in links
-    assert "/manage/passerelles/bulletin.xlsx?start=2025-01-01&end=2025-06-30&lang=fr" in links
+    assert "/manage/passerelles/bulletin.pdf?start=2025-01-01&end=2025-06-30&language=fr" in links
+    assert "/manage/passerelles/bulletin.xlsx?start=2025-01-01&end=2025-06-30&language=fr" in links
 
 
 async def test_the_bulletin_defaults_to_the_current_semester(organiser, known):
@@ -400,7 +400,7 @@ async def test_bad_bulletin_dates_give_the_form_back_with_the_error(organiser, k
 
 
 async def test_the_bulletin_downloads_as_pdf_and_spreadsheet(organiser, known):
-    query = "start=2025-01-01&end=2025-06-30&lang=en"
+    query = "start=2025-01-01&end=2025-06-30&language=en"
     pdf = await organiser.get(f"/manage/passerelles/bulletin.pdf?{query}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     xlsx = await organiser.get(f"/manage/passerelles/bulletin.xlsx?{query}")

@@ -207,7 +207,7 @@ async def report_publish(request: Request) -> Response:
 
 @requires(ORGANISERS)
 async def report_pdf(request: Request) -> Response:
-    """The report as it would be published (comments left out), in `?lang=`, whether or not it
+    """The report as it would be published (comments left out), in `?language=`, whether or not it
     is published yet."""
     event = await path_event(request)
     language = pdf_language(request)
@@ -322,11 +322,11 @@ async def _bulletin_file(request: Request, kind: str) -> Response:
 
 @requires(ORGANISERS)
 async def bulletin_pdf(request: Request) -> Response:
-    """The bulletin of `?start=&end=` as a PDF in `?lang=`."""
+    """The bulletin of `?start=&end=` as a PDF in `?language=`."""
     return await _bulletin_file(request, "pdf")
 
 
 @requires(ORGANISERS)
 async def bulletin_xlsx(request: Request) -> Response:
-    """The bulletin of `?start=&end=` as a spreadsheet, headers in `?lang=`."""
+    """The bulletin of `?start=&end=` as a spreadsheet, headers in `?language=`."""
     return await _bulletin_file(request, "xlsx")

@@ -40,9 +40,10 @@ from server.security import Anyone, requires
 from server.services import reporting
 
 REPORT = "pages/report.html"
-# A published report changes only when its organisers edit it: a short shared cache absorbs a
-# donor's mailing-list click surge, and an unpublished report is gone from caches within minutes.
-PUBLIC_CACHE = "public, max-age=300"
+# A published report changes only when its organisers edit it: a short cache absorbs a donor's
+# repeated visits, and an unpublished report is gone within minutes. Private: the page of a
+# signed-in organiser carries their menu and CSRF token, which no shared cache may keep.
+PUBLIC_CACHE = "private, max-age=300"
 
 
 def _locale() -> str:
@@ -104,8 +105,9 @@ def report_context(
 
 
 def pdf_language(request: Request) -> str:
-    """`?lang=` when it names a language, else the reader's current language."""
-    asked = request.query_params.get("lang", "")
+    """`?language=` when it names a language, else the reader's current language. Not `?lang=`:
+    that would also switch the site's language for the reader who downloads a translation."""
+    asked = request.query_params.get("language", "")
     return asked if asked in LANGUAGES else current_language().code
 
 
@@ -130,7 +132,7 @@ async def report(request: Request) -> Response:
 
 @requires(Anyone())
 async def report_pdf(request: Request) -> Response:
-    """The published report as a PDF in `?lang=` (fr, ar or en)."""
+    """The published report as a PDF in `?language=` (fr, ar or en)."""
     found = await reporting.published_report(request.path_params["token"])
     language = pdf_language(request)
     figures = reporting.without_comments(
