@@ -461,7 +461,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=ATLAS,
         name="Atlas Bâtiment et Travaux",
-        sector="BTP",
+        sector="construction",
         size=CompanySize.LARGE,
         city="Casablanca",
         domain="atlas-batiment.example",
@@ -473,7 +473,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=OASIS,
         name="Hôtels Oasis Atlantique",
-        sector="hôtellerie-restauration",
+        sector="hospitality",
         size=CompanySize.MEDIUM,
         city="Marrakech",
         domain="oasis-atlantique.example",
@@ -485,7 +485,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=CONNECT,
         name="Connect Maroc Services",
-        sector="centres d'appels",
+        sector="call_centres",
         size=CompanySize.LARGE,
         city="Rabat",
         domain="connect-maroc.example",
@@ -509,7 +509,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=SOUSS,
         name="Saveurs du Souss",
-        sector="agroalimentaire",
+        sector="agriculture",
         size=CompanySize.MEDIUM,
         city="Agadir",
         domain="saveurs-souss.example",
@@ -521,7 +521,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=NORD_SUD,
         name="Logistique Nord-Sud",
-        sector="logistique",
+        sector="logistics",
         size=CompanySize.SMALL,
         city="Tanger",
         domain="logistique-nord-sud.example",
@@ -532,7 +532,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=DAR_NUMERIQUE,
         name="Dar Numérique",
-        sector="numérique",
+        sector="digital",
         size=CompanySize.SMALL,
         city="Casablanca",
         domain="dar-numerique.example",
@@ -544,7 +544,7 @@ EMPLOYERS = (
     EmployerSpec(
         ice=BAYTI,
         name="Bayti Services à Domicile",
-        sector="services à la personne",
+        sector="care",
         size=CompanySize.MICRO,
         city="Casablanca",
         domain="bayti-services.example",
