@@ -116,6 +116,19 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def csrf_header_token(request: Request) -> str:
+    """The token the layout puts in `<body hx-headers>` for htmx requests: the session's token,
+    created here only for a signed-in user. An anonymous visitor gets one from the first form
+    they are shown (`csrf_token`), so a page without a form writes no session cookie and stays
+    cacheable; anonymous htmx posts come from forms, which carry their own field."""
+    if "session" not in request.scope:
+        return ""
+    token = request.session.get("csrf", "")
+    if not token and signed_in_user(request) is not None:
+        token = rotate_csrf_token(request)
+    return token
+
+
 def rotate_csrf_token(request: Request) -> str:
     token = secrets.token_urlsafe(32)
     request.session["csrf"] = token

@@ -23,7 +23,11 @@ from tortoise.exceptions import TransactionManagementError
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):
     async def begin(self) -> None:
         try:
-            await self._connection.commit()
+            # Tortoise commits first in case a transaction was left open; the connection is in
+            # autocommit mode, so that is only ever needed when one really is open, and each
+            # statement is a trip to the connection's thread (a check-in makes seven).
+            if self._connection.in_transaction:
+                await self._connection.commit()
             await self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise TransactionManagementError(exc) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import socket
 import subprocess
@@ -180,3 +181,39 @@ def wait_until_healthy(base_url: str, server: subprocess.Popen, *, seconds: floa
             server.kill()
             pytest.fail("the server did not start")
         time.sleep(0.3)
+
+
+# --- counting queries ---------------------------------------------------------------------------
+
+SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
+class QueryCounter(logging.Handler):
+    """Counts the SQL statements Tortoise sends while the block runs (`with QueryCounter() as
+    counted:`), read from the `tortoise.db_client` debug log that every statement goes through,
+    inserts and statements inside transactions included (not BEGIN and COMMIT)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+        self._logger = logging.getLogger("tortoise.db_client")
+        self._level = self._logger.level
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        statement = str(record.args[0] if record.args else record.msg)
+        if statement.lstrip().upper().startswith(SQL_VERBS):
+            self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        self._level = self._logger.level
+        self._logger.setLevel(logging.DEBUG)
+        self._logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.setLevel(self._level)

@@ -92,7 +92,7 @@ async def test_the_sheets_hold_every_confirmed_badge_four_a_page(client, fair):
     assert response.headers["content-disposition"] == (
         'attachment; filename="badges-salon-emploi.pdf"'
     )
-    assert int(response.headers["content-length"]) == len(response.content)
+    assert "content-length" not in response.headers  # sent while it is drawn
     pages, text = pdf_text(response.content)
     assert pages == math.ceil(len(CONFIRMED) / 4)
     registrations = await Registration.filter(

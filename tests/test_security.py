@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
+import httpx
+import pytest
+
 from server.models.enums import Role
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
+from tests.test_routes import ANONYMOUS, published_event  # noqa: F401 - a fixture used below
+
+SESSION_COOKIE = "tremplin_session"
+ANONYMOUS_PAGES = sorted(
+    name
+    for name, (method, _path, status) in ANONYMOUS.items()
+    if method == "GET" and status == 200 and name not in {"static", "health", "api:openapi"}
+)
 
 
 async def test_a_post_without_csrf_token_is_refused(client):
@@ -152,3 +166,60 @@ async def test_an_htmx_request_without_a_session_is_sent_to_login_as_a_whole_pag
     response = await client.get("/manage/passerelles/", headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["hx-redirect"] == "/login?next=%2Fmanage%2Fpasserelles%2F"
+
+
+# --- the session cookie and the CSRF token of anonymous visitors ---------------------------------
+
+
+def session_of(response: httpx.Response) -> dict | None:
+    """The session a response sets, decoded (its signature is the middleware's business)."""
+    cookie = response.cookies.get(SESSION_COOKIE)
+    if cookie is None:
+        return None
+    data = cookie.split(".")[0]
+    return json.loads(base64.b64decode(data + "=" * (-len(data) % 4)))
+
+
+@pytest.mark.usefixtures("published_event")
+async def test_an_anonymous_visit_to_a_page_without_a_form_writes_no_session(client):
+    for path in ("/", "/events/job-fair"):
+        response = await client.get(path)
+        assert response.status_code == 200
+        assert session_of(response) is None
+        assert "set-cookie" not in response.headers
+        assert html(response).body.get("hx-headers") is None
+
+
+@pytest.mark.usefixtures("published_event")
+@pytest.mark.parametrize("name", ANONYMOUS_PAGES)
+async def test_every_form_an_anonymous_visitor_sees_carries_the_sessions_token(app, name):
+    _method, path, _status = ANONYMOUS[name]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as visitor:
+        response = await visitor.get(path)
+    forms = html(response).select("form[method=post]")
+    session = session_of(response)
+    if not forms:
+        assert session is None, f"{path} has no form but writes a session"
+        return
+    assert session is not None and session["csrf"]
+    for form in forms:
+        assert form.select_one("input[name=csrf_token]")["value"] == session["csrf"]
+
+
+async def test_a_page_with_a_form_gives_its_token_to_htmx_on_the_next_page(client):
+    login_page = await client.get("/login")
+    token = csrf_from(login_page)
+    assert session_of(login_page)["csrf"] == token
+    response = await client.get("/")
+    assert json.loads(html(response).body["hx-headers"]) == {"X-CSRF-Token": token}
+    assert session_of(response) is None  # known already: not written again
+
+
+async def test_signed_in_pages_give_htmx_the_sessions_token(client):
+    await make_user("salma@example.org")
+    await login(client, "salma@example.org")
+    page = await client.get("/")
+    header = json.loads(html(page).body["hx-headers"])
+    assert header == {"X-CSRF-Token": csrf_from(await client.get("/account"))}

@@ -8,12 +8,10 @@ An event of another organisation answers 404, like an unknown one.
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Iterator
-from typing import IO, Any
+from functools import partial
+from typing import Any
 
 from babel.numbers import format_percent
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -23,33 +21,23 @@ from server.routes.events_common import path_event
 from server.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires
 from server.services.attendance import event_attendance
 from server.services.badges import event_badges
+from server.streaming import stream_from_thread
 
 ATTENDANCE = "pages/manage/attendance.html"
 POLL_SECONDS = 5
-# A sheet of 2,000 badges is about 1.4 MB: it stays in memory, and spills to a temporary file
-# past this size rather than growing without limit.
-SPOOL_MAX_SIZE = 8 * 1024 * 1024
-CHUNK_SIZE = 64 * 1024
 
 
 # --- all badges of an event ---------------------------------------------------------------------
-
-
-def _read_in_chunks(spool: IO[bytes]) -> Iterator[bytes]:
-    """The file from where it stands, CHUNK_SIZE at a time; closed at the end or on disconnect."""
-    try:
-        while chunk := spool.read(CHUNK_SIZE):
-            yield chunk
-    finally:
-        spool.close()
 
 
 @requires(ORGANISERS)
 async def badges_pdf(request: Request) -> Response:
     """A4 sheets of four visitor badges for every confirmed registration, by name, to print.
 
-    The badges' data is read first (in batches, the database is async); only the drawing runs
-    in a worker thread, into a spooled file that is then sent in chunks.
+    The badges' data is read first (in batches, the database is async); the drawing runs in a
+    worker thread that writes each sheet as soon as it is drawn, and the response sends those
+    bytes as they come: the download starts at once, whatever the number of badges. Its length
+    is not known in advance, and a drawing error after the start can only cut it short.
     """
     event = await path_event(request)
     badges = await event_badges(
@@ -57,21 +45,12 @@ async def badges_pdf(request: Request) -> Response:
         secret_key=request.app.state.settings.secret_key,
         language=current_language().code,
     )
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 (closed by the stream)
-    try:
-        await run_in_threadpool(write_badge_sheets, badges, spool)
-        size = spool.tell()
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
     slug = re.sub(r"[^A-Za-z0-9_-]", "", event.slug) or str(event.id)
     return StreamingResponse(
-        _read_in_chunks(spool),  # a plain iterator: Starlette reads it in a worker thread
+        stream_from_thread(partial(write_badge_sheets, badges)),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="badges-{slug}.pdf"',
-            "Content-Length": str(size),
             # Names of people: no copy kept by the browser or a proxy.
             "Cache-Control": "no-store",
         },

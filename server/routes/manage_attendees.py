@@ -29,6 +29,7 @@ from server.services import attendee_list, walk_in
 from server.services.attendee_list import AttendeeFilters
 from server.services.registrations import approve, decline
 from server.services.walk_in import AlreadyCheckedIn, WalkInForm, WalkInRefused
+from server.templating import path_for
 
 ATTENDEES = "pages/manage/attendees.html"
 WALK_IN = "pages/manage/walk_in.html"
@@ -40,9 +41,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _url(request: Request, name: str, event: Event, **query: str) -> str:
-    path = request.url_for(
-        f"manage:{name}", organisation=request.state.organisation.slug, event_id=event.id
-    ).path
+    path = path_for(
+        request, f"manage:{name}", organisation=request.state.organisation.slug, event_id=event.id
+    )
     return f"{path}?{urlencode(query)}" if query else path
 
 

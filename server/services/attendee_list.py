@@ -4,7 +4,7 @@ Personal data: callers must have checked that the user organises the event's org
 
 The list stays fast at 10,000 registrations: a page is one COUNT and one SELECT of at most
 PAGE_SIZE rows (the attendee joined in the same query), ordered by the registration's primary
-key, whatever the number of rows or the filters.
+key, whatever the number of rows or the filters; a first page with room to spare needs no COUNT.
 """
 
 from __future__ import annotations
@@ -193,9 +193,20 @@ async def attendee_page(event: Event, filters: AttendeeFilters, page: int = 1) -
     """One page of the event's registrations, in the order they were made. A page number past
     the end gives the last page."""
     query = _filtered(event, filters)
+    if page <= 1:
+        # The first page is read before counting: when it is not full (a search that finds a
+        # few people), it is everything, and the COUNT — a second scan — is not needed.
+        values = await query.order_by("id").limit(PAGE_SIZE).values(*_COLUMNS)
+        total = len(values) if len(values) < PAGE_SIZE else await query.count()
+        return AttendeePage(
+            [AttendeeRow.from_values(v) for v in values],
+            1,
+            max(1, math.ceil(total / PAGE_SIZE)),
+            total,
+        )
     total = await query.count()
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page = min(page, pages)
     values = (
         await query.order_by("id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).values(*_COLUMNS)
     )
