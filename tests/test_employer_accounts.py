@@ -64,7 +64,7 @@ async def sign_up(
 
 
 async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/"))
+    token = csrf_from(await client.get("/link"))
     return await client.post(path, data={**data, "csrf_token": token})
 
 
@@ -770,7 +770,7 @@ async def test_a_new_logo_replaces_the_old_file(app, client, settings):
         "/employer/company",
         data={
             **company_form(ice="002345678000012"),
-            "csrf_token": csrf_from(await client.get("/")),
+            "csrf_token": csrf_from(await client.get("/link")),
         },
         files={"logo": ("b.jpg", JPEG, "image/jpeg")},
     )

@@ -58,7 +58,7 @@ async def test_dashboard_shows_the_companys_pledges_offers_and_leads(client):
     await _company_with_activity("Rival", "009999999000011", "rh@rival.ma", event)
     await login(client, "rh@atlas.ma")
 
-    page = html(await client.get("/employer/"))
+    page = html(await client.get("/employer/?lang=en"))
 
     pledge = page.select_one(".pledge-card")
     assert "2 of 5 delivered" in pledge.get_text(" ", strip=True)

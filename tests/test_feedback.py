@@ -51,6 +51,13 @@ async def register(
 
 
 @pytest.fixture
+async def client(client):
+    """The messages these tests compare are the English ones."""
+    client.headers["Accept-Language"] = "en"
+    return client
+
+
+@pytest.fixture
 async def organisation(db) -> Organisation:
     return await make_organisation()
 
@@ -164,7 +171,9 @@ async def test_someone_registered_who_did_not_come_cannot_answer(client, fair):
     page = await client.get(me_path(fair))
     assert html(page).select_one("form.feedback-form") is None
     assert html(page).select_one(".feedback-refusal")["data-code"] == "not_attended"
-    response = await client.post(me_path(fair), data={"rating": "5", "csrf_token": csrf_from(page)})
+    response = await client.post(
+        me_path(fair), data={"rating": "5", "csrf_token": csrf_from(await client.get("/link"))}
+    )
     assert response.status_code == 409
     assert await Feedback.all().count() == 0
 

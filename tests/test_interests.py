@@ -76,7 +76,7 @@ async def visitor(app, db) -> httpx.AsyncClient:
 
 
 async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/?lang=en"))
+    token = csrf_from(await client.get("/link?lang=en"))
     return await client.post(path, data={**data, "csrf_token": token})
 
 
