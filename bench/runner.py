@@ -315,6 +315,7 @@ def run_configuration(
                 checkins=size,
                 attendees=10_000,
                 badges=BADGES if "badges" in scenarios else 0,
+                report="report" in scenarios,
             )
         )
         with (
@@ -407,6 +408,24 @@ def run_configuration(
                         cookie,
                     )
                 )
+            if "report" in scenarios and data.report is not None:
+                rows += _report_rows(app, bare, data.report, label)
+    return rows
+
+
+def _report_rows(app: str, bare: str, report: ReportSeed, label: str) -> list[dict[str, Any]]:
+    """The organiser's synthesis PDF of the 10,000-registration fair (figures and drawing, as
+    served on request) and its live attendance fragment, one request at a time, each against
+    the JSON hello of the same run."""
+    cookies = _signed_in(app)
+    event = f"/manage/{report.organisation_slug}/events/{report.event_id}"
+    pdfs = [{"path": f"{event}/report.pdf?language=fr"}] * 20
+    fragments = [{"path": f"{event}/attendance", "headers": {"HX-Request": "true"}}] * 200
+    rows = []
+    for name, requests in [("synthesis PDF", pdfs), ("live attendance fragment", fragments)]:
+        measured = load(app, requests, concurrency=1, cookies=cookies)
+        hello = load(bare, [{"path": "/hello"}] * len(requests), concurrency=1)
+        rows.append(_row(f"report: {name}, 10,000 registrations ({label})", measured, hello))
     return rows
 
 
@@ -472,8 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scenarios",
         nargs="+",
-        default=["checkin", "signup", "pages", "badges"],
-        choices=["checkin", "signup", "pages", "badges"],
+        default=["checkin", "signup", "pages", "badges", "report"],
+        choices=["checkin", "signup", "pages", "badges", "report"],
     )
     parser.add_argument("--scans", type=int, default=4000, help="badges seeded for check-in")
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
