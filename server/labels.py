@@ -109,6 +109,11 @@ SPOKEN_LANGUAGES: dict[str, str] = {
 }
 
 
+def sector_name(key: str) -> str:
+    """A sector's display name; a key we do not know (typed before the list existed) as is."""
+    return gettext(SECTORS[key]) if key in SECTORS else key
+
+
 def label(value: StrEnum) -> str:
     """The translated display name of an enum value (its raw value when none is defined)."""
     message = _labels().get((type(value), value.value))

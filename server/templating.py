@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from server import i18n
-from server.labels import countries, label
+from server.labels import countries, label, sector_name
 from server.security import csrf_header_token, csrf_token, signed_in_user
 from server.services.events import EVENT_TIMEZONE
 
@@ -114,6 +114,7 @@ def build_templates() -> Jinja2Templates:
         text=i18n.pick_text,
         label=label,
         country=country_name,
+        sector=sector_name,
     )
     env.globals.update(
         languages=i18n.LANGUAGES,

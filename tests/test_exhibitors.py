@@ -450,6 +450,7 @@ async def test_the_fair_page_shows_confirmed_booths_with_their_open_offers(clien
     booths = page.select(".exhibitor-list > li")
     assert [booth.select_one("h3").get_text(strip=True) for booth in booths] == ["Atlas Logistique"]
     assert "Booth A1" in booths[0].get_text()
+    assert "Transport and logistics" in booths[0].get_text()  # the sector's name, not its key
     links = booths[0].select(".booth-offers a")
     assert [(a.get_text(), a["href"]) for a in links] == [("Cariste", f"/offers/{shown.id}")]
     for hidden in ("Brouillon", "Expirée", "Offre cachée", "Pas encore", "En Attente"):

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.errors import AppError, ValidationFailed
 from server.i18n import gettext
-from server.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, label
+from server.labels import CITIES, SPOKEN_LANGUAGES, label
 from server.models import Employer, Offer, Pledge
 from server.models.enums import ContractType, EmployerStatus, InterestStatus
 from server.routes.forms import form_text
@@ -123,7 +123,6 @@ def _detail_context(request: Request, offer: Offer, candidates: list[Candidate])
         "approved": employer.status == EmployerStatus.APPROVED,
         "status_options": [(status.value, label(status)) for status in InterestStatus],
         "spoken_languages": SPOKEN_LANGUAGES,
-        "sectors": SECTORS,
         "flash": request.session.pop(FLASH_KEY, None),
         "day": calendar_day,
     }

@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from server.errors import ValidationFailed
-from server.labels import SECTORS
 from server.models import Employer, EmployerMember, User
 from server.models.enums import EmployerRole
 from server.routes.employer_signup import (
@@ -43,7 +42,6 @@ def _common(request: Request) -> dict[str, Any]:
         "employer": request.state.employer,
         "member": member,
         "is_admin": member.role == EmployerRole.ADMIN,
-        "sectors": SECTORS,
         "flash": request.session.pop(FLASH_KEY, None),
     }
 

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from server.errors import ValidationFailed
-from server.labels import SECTORS
 from server.numbers import parse_count
 from server.routes.employer_signup import logo_dir
 from server.routes.forms import form_text
@@ -38,7 +37,6 @@ async def _queue_page(
         "organisation": request.state.organisation,
         "queue": await employers.moderation_queue(status=status, page=page),
         "statuses": REVIEWED_STATUSES,
-        "sectors": SECTORS,
         "review": review or {},
         "refusal": refusal,
         "flash": request.session.pop(FLASH_KEY, None),

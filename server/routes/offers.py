@@ -45,7 +45,6 @@ def _with_query(path: str, **query: str) -> str:
 def _vocabularies() -> dict[str, Any]:
     return {
         "spoken_languages": SPOKEN_LANGUAGES,
-        "sectors": SECTORS,
         "day": calendar_day,
     }
 
