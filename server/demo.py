@@ -14,6 +14,7 @@ choices come from a fixed seed, so every run plans the same data; dates are rela
 from __future__ import annotations
 
 import random
+import secrets
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -40,6 +41,7 @@ from server.models import (
     Organisation,
     Pledge,
     Registration,
+    SynthesisReport,
     User,
 )
 from server.models.enums import (
@@ -61,6 +63,7 @@ from server.models.enums import (
     PledgeKind,
     RegistrationSource,
     RegistrationStatus,
+    ReportStatus,
     Role,
 )
 from server.passwords import hash_password
@@ -1808,6 +1811,34 @@ async def _ensure_feedback(
         )
 
 
+# The organisers' narrative of the past job day, published so the demo has a public report.
+PAST_FAIR_NARRATIVE = {
+    "context": "Troisième journée de l'emploi organisée à Rabat avec les partenaires du programme, "
+    "pour rapprocher des entreprises engagées et des personnes migrantes et réfugiées en "
+    "recherche d'emploi.",
+    "what_happened": "Les visiteurs ont rencontré les recruteurs à leurs stands, assisté à un "
+    "atelier sur le CV et à une permanence d'information juridique.",
+    "highlights": "Plusieurs entretiens sur place et de nouveaux engagements de stages.",
+    "recommendations": "Prévoir davantage d'offres dans la logistique et l'hôtellerie, et une "
+    "interprétation en anglais à l'accueil.",
+    "next_steps": "Suivi des candidatures à un mois et bilan des engagements avec chaque "
+    "entreprise.",
+}
+
+
+async def _ensure_report(event: Event, now: datetime) -> None:
+    await SynthesisReport.get_or_create(
+        event=event,
+        defaults={
+            **PAST_FAIR_NARRATIVE,
+            "language": "fr",
+            "status": ReportStatus.PUBLISHED,
+            "public_token": secrets.token_urlsafe(32),
+            "published_at": now,
+        },
+    )
+
+
 async def _ensure_interests(
     interests: list[InterestPlan], offers: dict[OfferSpec, Offer], attendee_ids: dict[str, int]
 ) -> None:
@@ -1879,5 +1910,6 @@ async def load_demo(password: str, *, today: date | None = None) -> dict[str, in
         }
         await _ensure_leads(plan.leads, exhibitors, past_registrations, employer_users)
         await _ensure_feedback(plan.feedback, past_fair, exhibitors, past_registrations)
+        await _ensure_report(past_fair, now)
         await _ensure_interests(plan.interests, offers, attendee_ids)
         return {name: await model.all().count() for name, model in COUNTED}

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from server.demo import load_demo
-from server.models import Event, Membership, Registration, User
+from server.models import Event, Membership, Registration, SynthesisReport, User
 from server.models.enums import RegistrationStatus, Role
 from server.passwords import verify_password
 from tests.support import free_port, html, wait_until_healthy
@@ -160,3 +160,13 @@ def test_serve_demo_with_two_workers_shows_demo_events_in_each_language(tmp_path
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
+
+
+async def test_the_demo_past_job_day_has_a_published_report_with_its_figures(client):
+    await load_demo("demo-password")
+    report = await SynthesisReport.get(event__slug="journee-emploi-rabat")
+    page = await client.get(f"/reports/{report.public_token}?lang=en")
+    assert page.status_code == 200
+    assert "Troisième journée de l'emploi" in page.text
+    pdf = await client.get(f"/reports/{report.public_token}/report.pdf?language=ar")
+    assert pdf.headers["content-type"] == "application/pdf"
