@@ -217,3 +217,20 @@ class QueryCounter(logging.Handler):
     def __exit__(self, *exc: object) -> None:
         self._logger.removeHandler(self)
         self._logger.setLevel(self._level)
+
+
+async def statements(client: httpx.AsyncClient, method: str, path: str, **extra: object) -> int:
+    """How many SQL statements answering one request takes (it must succeed)."""
+    with QueryCounter() as counted:
+        response = await client.request(method, path, **extra)  # type: ignore[arg-type]
+    assert response.status_code == 200, response.text[:300]
+    return counted.count
+
+
+async def both_sizes(measure, grow, rows: int = 3) -> list[int]:
+    """A query count with `rows` rows behind the page, then again after growing to five times
+    as many: a page with a query budget gives the same count twice."""
+    await grow(rows)
+    small = await measure()
+    await grow(4 * rows)
+    return [small, await measure()]

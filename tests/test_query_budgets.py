@@ -25,17 +25,17 @@ from server.models.enums import (
 )
 from server.services.device_tokens import issue_device_token
 from tests.support import (
-    QueryCounter,
+    both_sizes,
     login,
     make_employer,
     make_event,
     make_organisation,
     make_user,
+    statements,
 )
 
 SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 PERSONAL_TOKEN = "a-personal-link-for-the-query-budgets"
-N = 3
 
 # Statements per request; see each test for what they are.
 BUDGETS = {
@@ -49,14 +49,6 @@ BUDGETS = {
 }
 
 _numbers = count(1)
-
-
-async def statements(client: httpx.AsyncClient, method: str, path: str, **extra) -> int:
-    """How many SQL statements answering one request takes (it must succeed)."""
-    with QueryCounter() as counted:
-        response = await client.request(method, path, **extra)
-    assert response.status_code == 200, response.text[:300]
-    return counted.count
 
 
 async def people(event: Event, how_many: int, *, checked_in: bool = False) -> list[Registration]:
@@ -82,14 +74,6 @@ async def people(event: Event, how_many: int, *, checked_in: bool = False) -> li
             )
         )
     return made
-
-
-async def both_sizes(measure, grow) -> list[int]:
-    """The count with N rows, then after growing to 5N."""
-    await grow(N)
-    small = await measure()
-    await grow(4 * N)
-    return [small, await measure()]
 
 
 @pytest.fixture
