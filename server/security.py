@@ -313,7 +313,12 @@ class EmployerMemberPolicy(Policy):
         user = signed_in_user(request)
         if user is None:
             raise LoginRequired(lazy("Please log in to continue."))
-        member = await EmployerMember.filter(user_id=user.id).select_related("employer").first()
+        member = (
+            await EmployerMember.filter(user_id=user.id)
+            .select_related("employer")
+            .order_by("id")  # one company per person in practice; the first they joined
+            .first()
+        )
         if member is None:
             raise NotAllowed(lazy("This page is for employer accounts."))
         if self.approved_only and member.employer.status != EmployerStatus.APPROVED:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 CHUNK_SIZE = 64 * 1024
 DEPTH = 8
+log = logging.getLogger("tremplin")
 _POLL_SECONDS = 0.2  # how often a waiting writer looks whether the reader went away
 _END = object()
 
@@ -79,6 +81,8 @@ async def stream_from_thread(
             write(pipe)
         except BaseException as failure:  # handed to the reader, who raises it
             error = failure
+            if pipe.reader_gone.is_set() and not isinstance(failure, BrokenPipeError):
+                log.error("streamed drawing failed after its reader left", exc_info=failure)
         # The reader may be gone, or the loop closed (the server stopping): nobody to tell.
         with contextlib.suppress(BrokenPipeError, RuntimeError):
             pipe._finish(error)

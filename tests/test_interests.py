@@ -4,6 +4,7 @@ delivery of the pledge the offer is linked to."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -13,13 +14,19 @@ from server.codes import hash_token
 from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, Pledge
 from server.models.enums import (
     ContractType,
+    DeliveryReview,
     EmployerStatus,
     InterestStatus,
     OfferStatus,
     PledgeKind,
 )
 from server.services.events import today_in_morocco as today
-from server.services.interests import mark_interest
+from server.services.interests import (
+    InterestRefused,
+    employer_interest,
+    mark_interest,
+    move_candidate,
+)
 from tests.support import csrf_from, html, login, make_attendee, make_employer, new_client
 
 TOKEN = "personal-token-of-amadou"
@@ -361,6 +368,56 @@ async def test_moving_back_from_hired_removes_the_delivery(client, employer):
     assert [d.interest_id for d in await Delivery.filter(pledge_id=pledge.id)] == [other.id]
     log = await ActionLog.filter(action="interest.moved", object_id=interest.id).order_by("-id")
     assert log[0].data["delivery_removed"] == 1
+
+
+async def test_two_hires_of_one_candidate_at_once_record_one_delivery(employer):
+    offer, pledge = await pledged_offer(employer)
+    candidate = await make_candidate(offer, share=True)
+    first, second = [await employer_interest(employer, offer, candidate.id) for _ in range(2)]
+
+    outcomes = await asyncio.gather(
+        move_candidate(first, "hired", by=None),
+        move_candidate(second, "hired", by=None),
+        return_exceptions=True,
+    )
+
+    assert [o.code for o in outcomes if isinstance(o, InterestRefused)] == ["status_changed"]
+    assert await Delivery.filter(pledge_id=pledge.id).count() == 1
+
+
+async def test_a_move_after_the_person_withdrew_is_refused_not_an_error(employer):
+    offer = await make_offer(employer)
+    candidate = await make_candidate(offer, share=True)
+    loaded = await employer_interest(employer, offer, candidate.id)
+    await Interest.filter(id=candidate.id).delete()
+
+    with pytest.raises(InterestRefused) as refusal:
+        await move_candidate(loaded, "shortlisted", by=None)
+
+    assert refusal.value.code == "status_changed"
+
+
+async def test_a_hire_the_organisers_confirmed_cannot_be_taken_back(client, employer):
+    offer, pledge = await pledged_offer(employer)
+    interest = await make_candidate(offer, share=True)
+    await move(client, offer, interest, "hired")
+    await Delivery.filter(interest_id=interest.id).update(review=DeliveryReview.CONFIRMED)
+
+    assert (await move(client, offer, interest, "interviewed")).status_code == 409
+
+    assert (await Interest.get(id=interest.id)).status == InterestStatus.HIRED
+    assert await Delivery.filter(pledge_id=pledge.id).count() == 1
+
+
+async def test_a_company_rejected_after_people_showed_interest_sees_no_profile(client, employer):
+    offer = await make_offer(employer)
+    await make_candidate(offer, share=True)
+    await Employer.filter(id=employer.id).update(status=EmployerStatus.REJECTED)
+
+    page = html(await client.get(f"/employer/offers/{offer.id}"))
+
+    assert "Aminata" not in page.get_text()
+    assert "Candidate #" in page.get_text()
 
 
 async def test_hiring_on_an_offer_without_pledge_records_no_delivery(client, employer):

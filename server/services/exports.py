@@ -45,7 +45,7 @@ from server.models.enums import (
     OfferStatus,
     PledgeKind,
 )
-from server.services.events import EVENT_TIMEZONE
+from server.services.events import EVENT_TIMEZONE, today_in_morocco
 from server.services.pledges import COUNTED_REVIEWS, pledge_status
 
 ExportCell = Cell | date  # dates (deadlines, deliveries) stay dates in a spreadsheet
@@ -328,7 +328,7 @@ async def _pledges(organisation: Organisation, event: Event | None) -> Table:
     by_pledge: dict[int, list[dict]] = defaultdict(list)
     for delivery in delivery_rows:
         by_pledge[delivery["pledge_id"]].append(delivery)
-    today = datetime.now(EVENT_TIMEZONE).date()
+    today = today_in_morocco()
     money, places = gettext("MAD"), gettext("Places or items")
     rows: list[list[ExportCell]] = []
     for pledge in pledge_rows:

@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from server.errors import AppError, NotFound
 from server.i18n import lazy
 from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, User
-from server.models.enums import EmployerStatus, InterestStatus
+from server.models.enums import DeliveryReview, EmployerStatus, InterestStatus
 from server.services.events import today_in_morocco
 from server.services.offers import open_offers
 from server.services.shared_profile import SharedProfile, shared_profile
@@ -142,11 +142,12 @@ class Candidate:
     updated_at: datetime
 
 
-def _candidate(interest: Interest) -> Candidate:
+def _candidate(interest: Interest, *, employer_approved: bool = True) -> Candidate:
     return Candidate(
         interest_id=interest.id,
         status=interest.status,
-        profile=shared_profile(interest.attendee),
+        # A company rejected after people showed interest keeps its offers but sees no one.
+        profile=shared_profile(interest.attendee) if employer_approved else None,
         created_at=interest.created_at,
         updated_at=interest.updated_at,
     )
@@ -158,7 +159,8 @@ async def offer_candidates(employer: Employer, offer: Offer) -> list[Candidate]:
     if offer.employer_id != employer.id:  # type: ignore[attr-defined]
         raise NotFound(lazy("This offer does not exist."))
     interests = await Interest.filter(offer_id=offer.id).select_related("attendee").order_by("id")
-    return [_candidate(interest) for interest in interests]
+    approved = employer.status == EmployerStatus.APPROVED
+    return [_candidate(interest, employer_approved=approved) for interest in interests]
 
 
 async def employer_interest(employer: Employer, offer: Offer, interest_id: int) -> Interest:
@@ -178,8 +180,12 @@ async def move_candidate(interest: Interest, status: str, *, by: User | None) ->
     """Move a candidate (an interest loaded by employer_interest()) to `status`.
 
     Becoming "hired" on an offer linked to a pledge records one Delivery of that pledge in the
-    same transaction (never two, however often "hired" is set); leaving "hired" deletes it.
-    Logs `interest.moved`. Raises InterestRefused (`invalid_status`, `employer_not_approved`).
+    same transaction (never two, however often "hired" is set); leaving "hired" deletes it, as
+    the shadow of a hire taken back, unless the organisers have confirmed it. The move applies
+    only if the candidate is still at the stage it was read at, so two moves at once, or a move
+    racing the person's withdrawal, make one change. Logs `interest.moved`. Raises
+    InterestRefused (`invalid_status`, `employer_not_approved`, `hire_confirmed`,
+    `status_changed`).
     """
     try:
         target = InterestStatus(status)
@@ -192,23 +198,33 @@ async def move_candidate(interest: Interest, status: str, *, by: User | None) ->
         raise InterestRefused(
             lazy("Your company has not been approved yet."), code="employer_not_approved"
         )
-    try:
-        async with in_transaction():
-            # A queryset update skips auto_now: the time of the move is set here.
-            await Interest.filter(id=interest.id).update(
-                status=target, updated_at=datetime.now(UTC)
+    if target != InterestStatus.HIRED and await Delivery.exists(
+        interest_id=interest.id, review=DeliveryReview.CONFIRMED
+    ):
+        raise InterestRefused(
+            lazy(
+                "The organisers have confirmed this hire as a delivery of your pledge: "
+                "ask them to correct it."
+            ),
+            code="hire_confirmed",
+        )
+    async with in_transaction():
+        # A queryset update skips auto_now: the time of the move is set here.
+        moved = await Interest.filter(id=interest.id, status=interest.status).update(
+            status=target, updated_at=datetime.now(UTC)
+        )
+        if not moved:
+            raise InterestRefused(
+                lazy("This candidate changed meanwhile: reload the page and try again."),
+                code="status_changed",
             )
-            delivery = await _follow_hire(interest, offer, target, by)
-            await _log(
-                "interest.moved",
-                interest,
-                by,
-                {"offer": offer.id, "from": interest.status.value, "to": target.value, **delivery},
-            )
-    except IntegrityError:
-        # Another "hired" on the same candidate won the race: its delivery stands, and the
-        # status it wrote is this one.
-        pass
+        delivery = await _follow_hire(interest, offer, target, by)
+        await _log(
+            "interest.moved",
+            interest,
+            by,
+            {"offer": offer.id, "from": interest.status.value, "to": target.value, **delivery},
+        )
     fresh = await Interest.filter(id=interest.id).select_related("attendee").get()
     return _candidate(fresh)
 

@@ -362,12 +362,6 @@ async def employer_offer(employer: Employer, offer_id: int) -> Offer:
     return offer
 
 
-async def has_published_offer(employer: Employer) -> bool:
-    """Whether the employer has an offer on the public board now (published, deadline not
-    passed)."""
-    return await open_offers().filter(employer_id=employer.id).exists()
-
-
 # --- reading, for the public board --------------------------------------------------------------
 
 
