@@ -346,6 +346,18 @@ async def test_editing_a_rejected_company_sends_it_back_for_review(app, db):
     assert "being reviewed" in page.select_one(".employer-status").get_text()
 
 
+async def test_renaming_an_approved_company_sends_it_back_for_review(app, db):
+    await make_employer(member_email="karim@atlas.example.ma")
+    browser = await employer_browser(app, "karim@atlas.example.ma")
+    response = await post(
+        browser, "/employer/company", company_form(name="Bureau de régularisation")
+    )
+    assert response.status_code == 303
+    employer = await Employer.get(ice="001234567000089")
+    assert (employer.name, employer.status) == ("Bureau de régularisation", EmployerStatus.PENDING)
+    assert await ActionLog.filter(action="employer.resubmitted").exists()
+
+
 async def test_the_ice_of_an_approved_company_cannot_be_changed(app, db):
     await make_employer(member_email="karim@atlas.example.ma")
     browser = await employer_browser(app, "karim@atlas.example.ma")

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from server.errors import NotFound, ValidationFailed
-from server.models import ActionLog, Event, SynthesisReport
-from server.models.enums import EventKind, EventStatus, PledgeKind, ReportStatus
+from server.models import ActionLog, Event, Interest, Offer, SynthesisReport
+from server.models.enums import EventKind, EventStatus, InterestStatus, PledgeKind, ReportStatus
 from server.reports.figures import ArrivalSlot, PledgeTotal, Satisfaction, SessionAttendance
 from server.services import reporting
 from server.services.events import EVENT_TIMEZONE
@@ -33,7 +33,7 @@ from tests.report_data import (
     make_person,
     register,
 )
-from tests.support import make_event, make_organisation, make_user
+from tests.support import make_attendee, make_event, make_organisation, make_user
 
 
 @pytest.fixture
@@ -230,6 +230,17 @@ async def test_employers_present_offers_interests_and_hires(figures):
     assert employers.interests == 5  # Amina, Bakary, Chantal; Daouda, Joseph
     assert employers.interviews == 2  # Bakary interviewed, Chantal hired
     assert employers.hires == 1
+
+
+async def test_interests_of_people_not_registered_for_the_event_are_not_its_results(known):
+    # The same employer hires someone met elsewhere: this fair's report does not claim it.
+    cariste = await Offer.get(title="Cariste")
+    stranger = await make_attendee("Someone", share=False)
+    await Interest.create(offer=cariste, attendee=stranger, status=InterestStatus.HIRED)
+
+    employers = (await event_figures(known.fair, today=TODAY, language="en")).employers
+
+    assert (employers.interests, employers.hires) == (5, 1)
 
 
 async def test_pledges_made_at_the_event_by_kind_with_counted_deliveries_to_date(figures):

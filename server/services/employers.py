@@ -367,6 +367,10 @@ async def employer_of(user: User) -> Employer | None:
     return member.employer if member else None
 
 
+# What the public sees of a company: changing it after approval needs a new review.
+PUBLIC_IDENTITY = frozenset({"name", "website", "logo"})
+
+
 def _require_admin(member: EmployerMember) -> None:
     if member.role != EmployerRole.ADMIN:
         raise NotAllowed(lazy("Only the company's administrators can do this."))
@@ -377,8 +381,10 @@ async def update_company(
 ) -> Employer:
     """Save the member's company (a new logo replaces the old one) and log `employer.updated`.
 
-    The ICE of an approved company cannot change. Editing a rejected company sends it back for
-    review: pending again, without the rejection reason (`employer.resubmitted`). Raises
+    The ICE of an approved company cannot change. Editing a rejected company, or changing how an
+    approved one presents itself in public (name, website, logo), sends it back for review:
+    pending again, without a rejection reason (`employer.resubmitted`), so that a company cannot
+    pass for another after its approval. Raises
     NotAllowed for a staff member, ValidationFailed, and EmployerChangeRefused
     (`status_changed`) when an organiser reviewed the company in the meantime.
     """
@@ -389,13 +395,16 @@ async def update_company(
     if errors:
         raise ValidationFailed(errors)
     changed = sorted(name for name, value in values.items() if getattr(employer, name) != value)
-    resubmitted = employer.status == EmployerStatus.REJECTED
+    if logo is not None:
+        changed.append("logo")
+    resubmitted = employer.status == EmployerStatus.REJECTED or (
+        employer.status == EmployerStatus.APPROVED and bool(PUBLIC_IDENTITY.intersection(changed))
+    )
     if resubmitted:
         values |= {"status": EmployerStatus.PENDING, "rejection_reason": ""}
     old_logo = employer.logo_path
     if logo is not None:
         values["logo_path"] = _save_logo(logo_dir, logo)
-        changed.append("logo")
     try:
         async with in_transaction():
             # Conditional on the status read: a review in between is not silently undone.

@@ -25,7 +25,7 @@ Definitions, for an event (a fair counts its own registrations; its sessions com
 - pledges: made at the event by approved employers, by kind; delivered: their deliveries dated
   up to today that count (`COUNTED_REVIEWS`: a questioned delivery does not);
 - offers posted: published or closed offers of the employers present; interests, interviews
-  (interviewed or hired) and hires on those offers;
+  (interviewed or hired) and hires on those offers, of people registered for this event;
 - feedback: ratings from attendees and from exhibitors, each a 1–5 distribution; comments are
   for the organisers only (`without_comments` takes them out of a published report).
 """
@@ -41,7 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -459,9 +459,14 @@ async def _employer_figures(event: Event, today: date) -> EmployerFigures:
     if not present:
         return EmployerFigures(0, pledges, 0, 0, 0, 0)
     offers = Offer.filter(employer_id__in=list(present), status__in=POSTED_OFFER_STATUSES)
+    # The people of this event only: an employer at several fairs must not have the same hires
+    # claimed by every report.
+    participants = Subquery(Registration.filter(event_id=event.id).values("attendee_id"))
     interests = (
         await Interest.filter(
-            offer__employer_id__in=list(present), offer__status__in=POSTED_OFFER_STATUSES
+            offer__employer_id__in=list(present),
+            offer__status__in=POSTED_OFFER_STATUSES,
+            attendee_id__in=participants,
         )
         .annotate(count=Count("id"))
         .group_by("status")
