@@ -247,6 +247,7 @@ def test_a_breakdown_count_from_1_to_4_is_shown_as_less_than_5_and_0_and_7_as_th
         breakdowns=only_sex_breakdown(
             (
                 BreakdownRow(Gender.FEMALE, 61, 48),
+                BreakdownRow(Gender.MALE, 9, 4),
                 BreakdownRow(Gender.OTHER, 7, 3),
                 BreakdownRow("", 0, 0),
             )
@@ -260,6 +261,19 @@ def test_a_breakdown_count_from_1_to_4_is_shown_as_less_than_5_and_0_and_7_as_th
     assert rows_starting_with(text, other) == [["<5"], ["7", "<5"]]
     assert rows_starting_with(text, "Not stated") == [["0"], ["0", "0", "0%"]]
     assert ["61", "48", "53.3%"] in rows_starting_with(text, "Woman")
+
+
+def test_a_lone_small_count_hides_the_next_smallest_so_the_total_cannot_give_it_away():
+    figures = event_figures(
+        breakdowns=only_sex_breakdown(
+            (BreakdownRow(Gender.FEMALE, 61, 48), BreakdownRow(Gender.OTHER, 7, 3))
+        )
+    )
+
+    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+
+    # Attended 48 and 3 of a published total: 48 reads ">4", without a bar's length or a share.
+    assert rows_starting_with(text, "Woman") == [[">4"], ["61", ">4"]]
 
 
 def test_no_feedback_comment_is_ever_printed():

@@ -2,12 +2,14 @@
 drawn by the HTML report page and by `server.reports.pdf`.
 
 Counts are exact here. What a reader may see of them is decided when they are shown:
-`shown_count()` hides every count from 1 to 4 of a breakdown as "<5" (DESIGN §4), so that a
-published report never points at one person.
+`hidden_counts()` hides every count from 1 to 4 of a breakdown as "<5" (DESIGN §4), and one
+more count where the column's published total would give a "<5" away, so that a published
+report never points at one person.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +21,7 @@ from server.models.enums import Gender, LegalStatus, PledgeKind
 
 SMALL_CELL_LIMIT = 5  # counts from 1 to SMALL_CELL_LIMIT - 1 are never shown in a breakdown
 SMALL_CELL_TEXT = "<5"
+HIDDEN_CELL_TEXT = ">4"  # a count of 5 or more hidden so that a "<5" cannot be worked out
 
 Dimension = Literal["sex", "age_band", "nationality", "legal_status", "city", "language"]
 DIMENSIONS: tuple[Dimension, ...] = (
@@ -37,9 +40,30 @@ def is_small(count: int) -> bool:
     return 0 < count < SMALL_CELL_LIMIT
 
 
-def shown_count(count: int) -> str:
-    """A breakdown's count as a published report shows it: "<5" from 1 to 4."""
-    return SMALL_CELL_TEXT if is_small(count) else str(count)
+def hidden_counts(counts: Sequence[int]) -> tuple[str | None, ...]:
+    """What a published column shows in place of each of its counts; None where the count
+    itself is shown.
+
+    Every count from 1 to 4 reads "<5". A column's total is published too (the key figures are
+    its sum), so when its small counts could be worked out from it — one small count alone, or
+    small counts adding up to less than 5 — the smallest count shown is hidden as well, as ">4".
+    """
+    masks: list[str | None] = [SMALL_CELL_TEXT if is_small(count) else None for count in counts]
+    small = [count for count in counts if is_small(count)]
+    shown = [index for index, count in enumerate(counts) if count >= SMALL_CELL_LIMIT]
+    if small and shown and (len(small) == 1 or sum(small) < SMALL_CELL_LIMIT):
+        masks[min(shown, key=lambda index: counts[index])] = HIDDEN_CELL_TEXT
+    return tuple(masks)
+
+
+def cell_masks(breakdown: Breakdown) -> dict[str, tuple[str | None, str | None]]:
+    """Category key → what its (registered, attended) cells show instead of their counts."""
+    registered = hidden_counts([row.registered for row in breakdown.rows])
+    attended = hidden_counts([row.attended for row in breakdown.rows])
+    return {
+        row.key: masks
+        for row, masks in zip(breakdown.rows, zip(registered, attended, strict=True), strict=True)
+    }
 
 
 @dataclass(frozen=True)

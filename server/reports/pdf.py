@@ -35,7 +35,9 @@ from server.reports.figures import (
     Satisfaction,
     SessionAttendance,
     category_label,
+    cell_masks,
     dimension_title,
+    hidden_counts,
 )
 from server.reports.pdf_layout import (
     INK_SOFT,
@@ -54,6 +56,9 @@ from server.services.events import EVENT_TIMEZONE
 FOOTER = lazy("Aggregate figures only; counts from 1 to 4 are shown as <5.")
 PAGE = lazy("Page %(number)s")
 NO_DATA = lazy("No data yet.")
+HIDDEN_COUNT_NOTE = lazy(
+    "A count shown as “>4” is hidden too, so that a “<5” cannot be worked out from the total."
+)
 CHARTED_DIMENSIONS = ("sex", "age_band", "legal_status")
 NARRATIVE_SECTIONS = (
     ("context", lazy("Context")),
@@ -220,7 +225,7 @@ def _session_cells(session: SessionAttendance) -> list[str]:
 
 def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> list[Flowable]:
     """Each breakdown as a table (and a chart for some), small counts hidden. Shares are of
-    `people`, who attended; a person speaking two languages counts in both."""
+    `people`, who attended."""
     story: list[Flowable] = [
         *blocks.heading(gettext("Who came")),
         blocks.note(
@@ -228,6 +233,8 @@ def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> l
                 "Counts from 1 to 4 are shown as <5, without a share, so that no one can be "
                 "recognised. Shares are of the people who attended."
             )
+            + " "
+            + gettext(HIDDEN_COUNT_NOTE)
         ),
     ]
     if not breakdowns:
@@ -239,10 +246,11 @@ def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> l
             story += [*blocks.subheading(title), blocks.empty(gettext(NO_DATA))]
             continue
         labels = [category_label(breakdown.dimension, row.key) for row in rows]
+        masks = cell_masks(breakdown)
         if breakdown.dimension in CHARTED_DIMENSIONS and any(row.attended for row in rows):
             chart = blocks.bars(
                 [(name, row.attended) for name, row in zip(labels, rows, strict=True)],
-                suppress_small=True,
+                masks=[masks[row.key][1] for row in rows],
             )
             story.append(KeepTogether([*blocks.subheading(title), chart]))
         else:
@@ -251,7 +259,12 @@ def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> l
             blocks.table(
                 [title, gettext("Registered"), gettext("Attended"), gettext("Share of attendees")],
                 [
-                    [name, shown(row.registered), shown(row.attended), share(row.attended, people)]
+                    [
+                        name,
+                        shown(row.registered, masks[row.key][0]),
+                        shown(row.attended, masks[row.key][1]),
+                        share(row.attended, people, masks[row.key][1]),
+                    ]
                     for name, row in zip(labels, rows, strict=True)
                 ],
                 [0.43, 0.19, 0.19, 0.19],
@@ -318,7 +331,8 @@ def _ratings(satisfaction: Satisfaction, blocks: Blocks) -> list[Flowable]:
         (gettext("%(rating)s out of 5") % {"rating": rating}, satisfaction.distribution[rating - 1])
         for rating in range(5, 0, -1)
     ]
-    return [blocks.text(summary, space_after=4), blocks.bars(rows, suppress_small=True)]
+    masks = hidden_counts([count for _, count in rows])
+    return [blocks.text(summary, space_after=4), blocks.bars(rows, masks=masks)]
 
 
 def _employers(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
@@ -411,9 +425,7 @@ def _programme_lines(figures: ProgrammeFigures, blocks: Blocks) -> list[Flowable
 
     story: list[Flowable] = [*blocks.heading(gettext("By city"))]
     if figures.by_city:
-        chart = blocks.bars(
-            [(line.key, line.attended) for line in figures.by_city], suppress_small=False
-        )
+        chart = blocks.bars([(line.key, line.attended) for line in figures.by_city])
         table = blocks.table(
             [gettext("City"), *header],
             [cells(line.key, line) for line in figures.by_city],

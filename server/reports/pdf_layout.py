@@ -31,7 +31,7 @@ from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Table
 
 from server.i18n import BABEL_LOCALES, current_language
 from server.pdf_text import ellipsize, fonts, text_width, visual_runs
-from server.reports.figures import SMALL_CELL_TEXT, is_small
+from server.reports.figures import is_small
 from server.services.events import EVENT_TIMEZONE
 
 PAGE_WIDTH = A4[0]
@@ -67,10 +67,10 @@ def number(value: int | float | Decimal) -> str:
     return format_decimal(value, locale=_locale())
 
 
-def shown(count: int) -> str:
-    """A count of a breakdown as published: `figures.shown_count`, with the locale's digits
-    grouping for the counts that are shown."""
-    return SMALL_CELL_TEXT if is_small(count) else number(count)
+def shown(count: int, mask: str | None) -> str:
+    """A count of a breakdown as published: its mask from `figures.hidden_counts` ("<5", ">4"),
+    or the count with the locale's digit grouping."""
+    return mask or number(count)
 
 
 def percent(ratio: float | None) -> str:
@@ -80,10 +80,10 @@ def percent(ratio: float | None) -> str:
     return format_percent(round(ratio, 3), locale=_locale(), decimal_quantization=False)
 
 
-def share(count: int, total: int) -> str:
-    """`count` as a percentage of `total`; nothing for a small count, whose share would give the
-    count away."""
-    if is_small(count) or total <= 0:
+def share(count: int, total: int, mask: str | None = None) -> str:
+    """`count` as a percentage of `total`; nothing for a hidden count, whose share would give
+    it away."""
+    if mask or is_small(count) or total <= 0:
         return ""
     return percent(count / total)
 
@@ -393,21 +393,27 @@ class Blocks:
         return table
 
     def bars(
-        self, rows: Sequence[tuple[str, int]], *, suppress_small: bool, width: float = FRAME_WIDTH
+        self,
+        rows: Sequence[tuple[str, int]],
+        *,
+        masks: Sequence[str | None] | None = None,
+        width: float = FRAME_WIDTH,
     ) -> Drawing:
-        """Horizontal bars, one per (label, count), labels at the start side. With
-        `suppress_small`, a count from 1 to 4 has no bar and reads "<5": a bar's length would
-        tell the count."""
+        """Horizontal bars, one per (label, count), labels at the start side. With `masks`
+        (`figures.hidden_counts` of the counts), a hidden count has no bar and reads its mask:
+        a bar's length would tell the count."""
         row_height, size, gap = 15.0, 8.0, 5.0
         label_width = width * 0.34
         value_width = 40.0
         bar_room = width - label_width - value_width - 2 * gap
         drawing = Drawing(width, row_height * len(rows) + 4)
 
-        def visible(count: int) -> int:
-            return 0 if suppress_small and is_small(count) else count
+        hidden = list(masks) if masks is not None else [None] * len(rows)
 
-        largest = max((visible(count) for _, count in rows), default=0) or 1
+        def visible(index: int, count: int) -> int:
+            return 0 if hidden[index] else count
+
+        largest = max((visible(i, count) for i, (_, count) in enumerate(rows)), default=0) or 1
 
         def box(x: float, w: float) -> float:
             # x and w measured from the start side; the left edge on the page.
@@ -429,7 +435,7 @@ class Blocks:
                     right_to_left=self.right_to_left,
                 )
             )
-            length = bar_room * visible(count) / largest
+            length = bar_room * visible(index, count) / largest
             if length:
                 drawing.add(
                     Rect(
@@ -441,7 +447,7 @@ class Blocks:
                         strokeColor=None,
                     )
                 )
-            value = shown(count) if suppress_small else number(count)
+            value = shown(count, hidden[index])
             value_w = text_width(value, size, bold=True)
             drawing.add(
                 _string_runs(

@@ -24,13 +24,13 @@ from server.labels import label
 from server.models.enums import EventKind, PledgeKind
 from server.pdf_text import in_language
 from server.reports.figures import (
-    SMALL_CELL_TEXT,
+    Breakdown,
     PledgeTotal,
     ProgrammeFigures,
     ProgrammeLine,
     category_label,
+    cell_masks,
     dimension_title,
-    is_small,
 )
 
 
@@ -74,16 +74,7 @@ def _bulletin(figures: ProgrammeFigures) -> bytes:
     sheet(
         gettext("Breakdowns"),
         [gettext("Breakdown"), gettext("Category"), gettext("Registered"), gettext("Attended")],
-        [
-            [
-                dimension_title(breakdown.dimension),
-                category_label(breakdown.dimension, row.key),
-                _count(row.registered),
-                _count(row.attended),
-            ]
-            for breakdown in figures.breakdowns
-            for row in breakdown.rows
-        ],
+        [row for breakdown in figures.breakdowns for row in _breakdown_rows(breakdown)],
     )
     sheet(
         gettext("Pledges"),
@@ -129,8 +120,18 @@ def _line(name: str, line: ProgrammeLine) -> list[Value]:
     return [name, line.events, line.registrations, line.attended]
 
 
-def _count(count: int) -> Value:
-    return SMALL_CELL_TEXT if is_small(count) else count
+def _breakdown_rows(breakdown: Breakdown) -> list[list[Value]]:
+    """A breakdown's rows as published: hidden counts read "<5" or ">4" (text, not numbers)."""
+    masks = cell_masks(breakdown)
+    return [
+        [
+            dimension_title(breakdown.dimension),
+            category_label(breakdown.dimension, row.key),
+            masks[row.key][0] or row.registered,
+            masks[row.key][1] or row.attended,
+        ]
+        for row in breakdown.rows
+    ]
 
 
 def _pledge_header() -> list[str]:

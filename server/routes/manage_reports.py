@@ -26,8 +26,9 @@ from server.reports.figures import (
     EventFigures,
     ProgrammeFigures,
     category_label,
+    cell_masks,
     dimension_title,
-    shown_count,
+    hidden_counts,
 )
 from server.routes.events_common import path_event
 from server.routes.forms import form_fields
@@ -257,7 +258,8 @@ def _bulletin_page(
         "money_kind": PledgeKind.CO_FUNDING,
         "category": category_label,
         "dimension_title": dimension_title,
-        "shown": shown_count,
+        "cell_masks": cell_masks,
+        "hidden_counts": hidden_counts,
         "share_of": share_of,
         "percent": percent,
         "average": average,

@@ -2,9 +2,9 @@
 Arabic or English.
 
 A published report shows aggregates only: every count from 1 to 4 of a breakdown is shown as
-"<5" (`server.reports.figures.shown_count`) and the feedback's comments are taken out of the
-figures before anything is drawn. An unknown token, and a report that is not or no longer
-published, answer 404.
+"<5", and one more as ">4" where a total would give it away (`figures.hidden_counts`); the
+feedback's comments are taken out of the figures before anything is drawn. An unknown token,
+and a report that is not or no longer published, answer 404.
 
 `report_context()` is what the report's `{% block report %}` reads: the organisers' editor
 shows the same block as its live preview.
@@ -32,9 +32,10 @@ from server.reports.figures import (
     EventFigures,
     Narrative,
     category_label,
+    cell_masks,
     dimension_title,
+    hidden_counts,
     is_small,
-    shown_count,
 )
 from server.security import Anyone, requires
 from server.services import reporting
@@ -92,7 +93,8 @@ def report_context(
         "kind_label": label(EventKind(figures.kind)),
         "pledge_label": lambda kind: label(PledgeKind(kind)),
         "money_kind": PledgeKind.CO_FUNDING,
-        "shown": shown_count,
+        "cell_masks": cell_masks,
+        "hidden_counts": hidden_counts,
         "share_of": share_of,
         "category": category_label,
         "dimension_title": dimension_title,

@@ -4,7 +4,7 @@ report: write the narrative, publish, unpublish.
 Every figure is computed from the data each time a report is read, by aggregate queries
 (COUNT … GROUP BY in the database): an event's figures cost about twenty queries whether it had
 fifty registrations or fifty thousand. What a reader may see of a count is decided when it is
-shown (`server.reports.figures.shown_count`); the counts here are exact.
+shown (`server.reports.figures.hidden_counts`); the counts here are exact.
 
 Definitions, for an event (a fair counts its own registrations; its sessions come apart):
 
