@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -40,7 +39,7 @@ from server.models.enums import (
 )
 from server.services.events import PUBLIC_STATUSES, today_in_morocco
 from server.services.offers import open_offers
-from server.services.pledges import COUNTED_REVIEWS, pledge_status
+from server.services.pledges import COUNTED_REVIEWS, in_unit, pledge_status
 
 BOOTH_LABEL_MAX_LENGTH = 40  # Exhibitor.booth_label
 DECISIONS = ("confirm", "decline")
@@ -89,17 +88,11 @@ async def open_offer_counts(employer_ids: Sequence[int]) -> dict[int, int]:
     return dict(counts)
 
 
-def _decimal(value: Any) -> Decimal:
-    """A summed column as a Decimal (SQLite answers floats or ints, PostgreSQL Decimals)."""
-    return Decimal(str(value)) if value is not None else Decimal(0)
-
-
 async def open_pledge_counts(employer_ids: Sequence[int]) -> dict[int, int]:
     """Employer id → number of its pledges not fulfilled yet, by `pledge_status` on the
     deliveries that count (one query).
 
-    Co-funding is counted in dirhams, every other kind in places or items (as
-    `server.services.pledges` does).
+    Each pledge is measured in its own unit (`pledges.in_unit`).
     """
     if not employer_ids:
         return {}
@@ -124,10 +117,9 @@ async def open_pledge_counts(employer_ids: Sequence[int]) -> dict[int, int]:
     today = today_in_morocco()
     counts: dict[int, int] = defaultdict(int)
     for row in rows:
-        if row["kind"] == PledgeKind.CO_FUNDING:
-            target, delivered = _decimal(row["amount_mad"]), _decimal(row["delivered_amount"])
-        else:
-            target, delivered = _decimal(row["quantity"]), _decimal(row["delivered_quantity"])
+        kind = PledgeKind(row["kind"])
+        target = in_unit(kind, row["quantity"], row["amount_mad"])
+        delivered = in_unit(kind, row["delivered_quantity"], row["delivered_amount"])
         if pledge_status(target, delivered, row["deadline"], today) != PledgeStatus.FULFILLED:
             counts[row["employer_id"]] += 1
     return dict(counts)

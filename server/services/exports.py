@@ -46,7 +46,7 @@ from server.models.enums import (
     PledgeKind,
 )
 from server.services.events import EVENT_TIMEZONE, today_in_morocco
-from server.services.pledges import COUNTED_REVIEWS, pledge_status
+from server.services.pledges import COUNTED_REVIEWS, in_unit, is_money, pledge_status
 
 ExportCell = Cell | date  # dates (deadlines, deliveries) stay dates in a spreadsheet
 
@@ -332,12 +332,17 @@ async def _pledges(organisation: Organisation, event: Event | None) -> Table:
     money, places = gettext("MAD"), gettext("Places or items")
     rows: list[list[ExportCell]] = []
     for pledge in pledge_rows:
-        in_money = pledge["kind"] == PledgeKind.CO_FUNDING
-        unit = "amount_mad" if in_money else "quantity"
-        target = Decimal(pledge[unit] or 0)
+        kind = PledgeKind(pledge["kind"])
+        in_money = is_money(kind)
+        target = in_unit(kind, pledge["quantity"], pledge["amount_mad"])
         done = by_pledge.get(pledge["id"], [])
         delivered = sum(
-            (Decimal(d[unit] or 0) for d in done if d["review"] in COUNTED_REVIEWS), Decimal(0)
+            (
+                in_unit(kind, d["quantity"], d["amount_mad"])
+                for d in done
+                if d["review"] in COUNTED_REVIEWS
+            ),
+            Decimal(0),
         )
         status = pledge_status(target, delivered, pledge["deadline"], today)
         common: list[ExportCell] = [
@@ -357,7 +362,7 @@ async def _pledges(organisation: Organisation, event: Event | None) -> Table:
                 [
                     *common,
                     delivery["delivered_on"],
-                    _number(delivery[unit]),
+                    _number(in_unit(kind, delivery["quantity"], delivery["amount_mad"])),
                     label(delivery["review"]),
                     delivery["evidence"],
                 ]

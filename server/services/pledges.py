@@ -94,16 +94,22 @@ def is_money(kind: PledgeKind) -> bool:
 # --- progress -----------------------------------------------------------------------------------
 
 
+def in_unit(kind: PledgeKind, quantity: int | None, amount_mad: object) -> Decimal:
+    """A pledge's or a delivery's value in the unit of a pledge of `kind`: its amount in dirhams
+    for co-funding, else its quantity. The amount may come from a database sum, which SQLite
+    answers as a float: it goes through `str` so that no binary fraction creeps in."""
+    value = amount_mad if is_money(kind) else quantity
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
 def pledge_target(pledge: Pledge) -> Decimal:
     """What was pledged, in the pledge's unit."""
-    value = pledge.amount_mad if is_money(pledge.kind) else pledge.quantity
-    return Decimal(value or 0)
+    return in_unit(pledge.kind, pledge.quantity, pledge.amount_mad)
 
 
 def delivery_value(kind: PledgeKind, delivery: Delivery) -> Decimal:
     """What a delivery brings, in the unit of a pledge of `kind` (a hire is one place)."""
-    value = delivery.amount_mad if is_money(kind) else delivery.quantity
-    return Decimal(value or 0)
+    return in_unit(kind, delivery.quantity, delivery.amount_mad)
 
 
 def counts(delivery: Delivery) -> bool:
@@ -667,9 +673,9 @@ async def pledge_totals(today: date, *, filters: PledgeFilters | None = None) ->
         review__in=COUNTED_REVIEWS, **{f"pledge__{key}": value for key, value in conditions.items()}
     ).values_list("pledge_id", "quantity", "amount_mad")
     delivered: dict[int, Decimal] = {pledge.id: Decimal(0) for pledge in pledges}
-    money = {pledge.id for pledge in pledges if is_money(pledge.kind)}
+    kinds = {pledge.id: pledge.kind for pledge in pledges}
     for pledge_id, quantity, amount in counted:
-        delivered[pledge_id] += Decimal((amount if pledge_id in money else quantity) or 0)
+        delivered[pledge_id] += in_unit(kinds[pledge_id], quantity, amount)
 
     lines = []
     for pledge in pledges:

@@ -95,7 +95,7 @@ from server.reports.figures import (
     SessionAttendance,
 )
 from server.services.events import EVENT_TIMEZONE, today_in_morocco
-from server.services.pledges import COUNTED_REVIEWS
+from server.services.pledges import COUNTED_REVIEWS, is_money
 
 SLOT_SECONDS = 30 * 60
 # Morocco's offset is a whole number of hours, so half hours counted in UTC are the same half
@@ -315,7 +315,7 @@ def _add_unit(
     entry: list[Any], at: int, kind: PledgeKind, quantity: int | None, amount: Any
 ) -> None:
     """Co-funding is counted in dirhams, every other kind in places, people or items."""
-    if kind == PledgeKind.CO_FUNDING:
+    if is_money(kind):
         entry[at + 1] += Decimal(str(amount or 0))
     else:
         entry[at] += int(quantity or 0)
