@@ -365,6 +365,14 @@ async def test_the_organisers_filters_answer_only_the_results_to_htmx(atlas, org
     assert [int(row["data-pledge"]) for row in rows] == [pledges["p5"].id]
 
 
+async def test_the_filter_form_keeps_the_chosen_employer_and_kind(atlas, organiser):
+    await _programme()
+    page = html(await organiser.get(f"/manage/passerelles/pledges?employer={atlas.id}&kind=job"))
+    assert page.select_one("#filter-employer option[selected]")["value"] == str(atlas.id)
+    assert page.select_one("#filter-kind option[selected]")["value"] == "job"
+    assert page.select_one("#filter-status option[selected]") is None
+
+
 async def test_amounts_are_written_in_the_readers_number_format(atlas, organiser):
     await _programme()
     page = html(await organiser.get("/manage/passerelles/pledges?lang=fr&kind=co_funding"))
