@@ -1,7 +1,8 @@
 """Tables as files: rows in, CSV or XLSX bytes out. Pure functions, no database, no HTTP.
 
 A cell is a string, a number, a datetime (already in the time zone the reader expects, written
-without one since spreadsheets have no time zones) or None for an empty cell.
+without one since spreadsheets have no time zones), a `Share` (a ratio shown as a percentage in
+a spreadsheet) or None for an empty cell.
 """
 
 from __future__ import annotations
@@ -10,17 +11,28 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-Cell = str | int | float | datetime | None
+
+@dataclass(frozen=True)
+class Share:
+    """A share from 0 to 1, written as a number with a percentage format."""
+
+    ratio: float
+
+
+Cell = str | int | float | Decimal | datetime | Share | None
 
 CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+XLSX_PERCENT_FORMAT = "0.0%"
 SHEET_TITLE_MAX = 31  # Excel refuses longer sheet names
 
 # A spreadsheet runs a cell that starts with one of these as a formula. Names come from a public
@@ -47,6 +59,8 @@ def _csv_text(value: Cell) -> str:
         return value.strftime(CSV_DATETIME_FORMAT)
     if isinstance(value, str):
         return neutralise_formula(value)
+    if isinstance(value, Share):
+        return f"{value.ratio:.1%}"
     return str(value)
 
 
@@ -61,6 +75,15 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title, its header row and its rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Cell]]
+
+
 def xlsx_bytes(
     headers: Sequence[str],
     rows: Iterable[Sequence[Cell]],
@@ -68,20 +91,27 @@ def xlsx_bytes(
     sheet_title: str = "Sheet",
     right_to_left: bool = False,
 ) -> bytes:
-    """An Excel workbook with one sheet. Written in openpyxl's write-only mode, which streams
-    rows instead of keeping a cell object for each of them: 10,000 rows stay cheap."""
+    """An Excel workbook with one sheet."""
+    return xlsx_workbook([Sheet(sheet_title, headers, rows)], right_to_left=right_to_left)
+
+
+def xlsx_workbook(sheets: Iterable[Sheet], *, right_to_left: bool = False) -> bytes:
+    """An Excel workbook with these sheets, headers in bold. Written in openpyxl's write-only
+    mode, which streams rows instead of keeping a cell object for each of them: 10,000 rows stay
+    cheap."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(sheet_title))
-    sheet.sheet_view.rightToLeft = right_to_left
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=_clean(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    for sheet_data in sheets:
+        sheet = workbook.create_sheet(_sheet_title(sheet_data.title))
+        sheet.sheet_view.rightToLeft = right_to_left
+        header_cells = []
+        for header in sheet_data.headers:
+            cell = WriteOnlyCell(sheet, value=_clean(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in sheet_data.rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -97,6 +127,10 @@ def _xlsx_cell(sheet: object, value: Cell) -> object:
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
         cell.number_format = XLSX_DATETIME_FORMAT
         return cell
+    if isinstance(value, Share):
+        cell = WriteOnlyCell(sheet, value=value.ratio)
+        cell.number_format = XLSX_PERCENT_FORMAT
+        return cell
     return value
 
 
@@ -106,5 +140,5 @@ def _clean(text: str) -> str:
 
 
 def _sheet_title(title: str) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Sheet"
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", _clean(title)).strip() or "Sheet"
     return cleaned[:SHEET_TITLE_MAX]
