@@ -3,11 +3,8 @@ component: the visitor shared their profile, so the card shows it — and nothin
 
 from __future__ import annotations
 
-import re
-
 import zxingcpp
 from PIL import Image
-from playwright.async_api import Page
 
 from tests.browser import test_scanner_camera as door
 from tests.browser.conftest import PHONE, overflows_horizontally, screenshot
@@ -17,6 +14,7 @@ from tests.browser.test_scanner_camera import (
     WIDTH,
     camera_frame,
     event_id_of,
+    sign_up_and_read_badge,
     start_camera,
     write_y4m,
 )
@@ -24,36 +22,18 @@ from tests.browser.test_scanner_camera import (
 camera_browser = door.camera_browser  # the door test's fixture: a Chromium with a fake camera
 
 
-async def sign_up_sharing(page: Page, live_server: str) -> list[list[bool]]:
-    """Sign up for the demo fair, agreeing to share the profile; the badge's QR modules."""
-    await page.goto(f"{live_server}/?lang=fr")
-    await page.locator(".event-card h3 a[href*=salon-emploi]").click()
-    await page.locator("a.button-primary").click()
-    await page.fill("#field-phone", "0655507799")
-    await page.fill("#field-first_name", "Mariam")
-    await page.fill("#field-last_name", "Touré")
-    await page.locator("input[name=gender][value=female]").check()
-    await page.select_option("#field-nationality", "ML")
-    await page.locator("input[name=legal_status][value=refugee]").check()
-    await page.locator("input[name=languages][value=fr]").check()
-    await page.locator("input[name=consent_processing]").check()
-    await page.locator("input[name=consent_share]").check()
-    await page.locator("form.card button[type=submit]").click()
-    await page.wait_for_url(re.compile(r"/me/[^/?]+\?welcome="))
-    qr = page.locator(".badge svg.qr").first
-    size = int((await qr.get_attribute("viewBox") or "").split()[2])
-    path = await qr.locator("path").get_attribute("d") or ""
-    modules = [[False] * size for _ in range(size)]
-    for column, row, length in re.findall(r"M(\d+) (\d+)h(\d+)", path):
-        for x in range(int(column), int(column) + int(length)):
-            modules[int(row)][x] = True
-    return modules
-
-
 async def test_the_booth_camera_reads_a_badge_and_shows_the_shared_profile(
     phone, live_server, camera_browser, tmp_path
 ):
-    grey = camera_frame(await sign_up_sharing(phone, live_server))
+    modules = await sign_up_and_read_badge(
+        phone,
+        live_server,
+        phone="0655507799",
+        name=("Mariam", "Touré"),
+        nationality="ML",
+        share=True,
+    )
+    grey = camera_frame(modules)
     (decoded,) = zxingcpp.read_barcodes(Image.frombytes("L", (WIDTH, HEIGHT), grey))
     video = tmp_path / "badge.y4m"
     write_y4m(video, grey)

@@ -27,20 +27,31 @@ FRAMES = 30
 CARD_TIMEOUT_MS = 15_000  # generous for a loaded CI machine; a decode takes well under a second
 
 
-async def sign_up_and_read_badge(page: Page, live_server: str) -> list[list[bool]]:
-    """Sign up for the demo fair through the public form; the badge's QR modules, quiet zone
-    included, read back from the SVG on the personal page."""
+async def sign_up_and_read_badge(
+    page: Page,
+    live_server: str,
+    *,
+    phone: str = "0655507788",
+    name: tuple[str, str] = ("Awa", "Camara"),
+    nationality: str = "GN",
+    share: bool = False,
+) -> list[list[bool]]:
+    """Sign up for the demo fair through the public form (agreeing to share the profile with
+    `share`); the badge's QR modules, quiet zone included, read back from the SVG on the
+    personal page."""
     await page.goto(f"{live_server}/?lang=fr")
     await page.locator(".event-card h3 a[href*=salon-emploi]").click()
     await page.locator("a.button-primary").click()
-    await page.fill("#field-phone", "0655507788")
-    await page.fill("#field-first_name", "Awa")
-    await page.fill("#field-last_name", "Camara")
+    await page.fill("#field-phone", phone)
+    await page.fill("#field-first_name", name[0])
+    await page.fill("#field-last_name", name[1])
     await page.locator("input[name=gender][value=female]").check()
-    await page.select_option("#field-nationality", "GN")
+    await page.select_option("#field-nationality", nationality)
     await page.locator("input[name=legal_status][value=refugee]").check()
     await page.locator("input[name=languages][value=fr]").check()
     await page.locator("input[name=consent_processing]").check()
+    if share:
+        await page.locator("input[name=consent_share]").check()
     await page.locator("form.card button[type=submit]").click()
     await page.wait_for_url(re.compile(r"/me/[^/?]+\?welcome="))
     qr = page.locator(".badge svg.qr").first
