@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,14 @@ from starlette.templating import Jinja2Templates
 
 from server import i18n
 from server.labels import countries, label, sector_name
+from server.models.enums import PledgeKind
+from server.money import format_amount
 from server.security import csrf_header_token, csrf_token, signed_in_user
 from server.services.events import EVENT_TIMEZONE
+from server.services.pledges import is_money
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+MAD = i18n.lazy("%(amount)s MAD")
 # Paths of routes already resolved, per router: Starlette finds a route by name by trying every
 # route in turn (raising an exception for each miss), up to 0.1 ms a link, and a page has dozens.
 # Bounded: emptied when full.
@@ -37,22 +42,41 @@ _FORMATTERS = {"datetime": format_datetime, "date": format_date, "time": format_
 
 
 @lru_cache(maxsize=4096)
-def _local(kind: str, value: datetime, format: str, language: str) -> str:
+def _local(kind: str, value: date, format: str, language: str) -> str:
     # Remembered: Babel takes ~10 µs a date, and pages show the same dates to every visitor
-    # (a list of 50 events has 150). The result depends only on the arguments.
-    return _FORMATTERS[kind](value.astimezone(EVENT_TIMEZONE), format, locale=_locale(language))
+    # (a list of 50 events has 150). The result depends only on the arguments. A moment is
+    # shown in Morocco's time; a calendar day (a deadline) has no time zone.
+    if isinstance(value, datetime):
+        value = value.astimezone(EVENT_TIMEZONE)
+    return _FORMATTERS[kind](value, format, locale=_locale(language))
 
 
 def local_datetime(value: datetime, format: str = "medium") -> str:
     return _local("datetime", value, format, i18n.current_language().code)
 
 
-def local_date(value: datetime, format: str = "full") -> str:
+def local_date(value: date, format: str = "full") -> str:
+    """A moment's day in Morocco, or a calendar day (a deadline), in the reader's language."""
     return _local("date", value, format, i18n.current_language().code)
 
 
 def local_time(value: datetime, format: str = "short") -> str:
     return _local("time", value, format, i18n.current_language().code)
+
+
+def number(value: Decimal | int) -> str:
+    """A number of places or items, or an amount, grouped as the reader writes numbers."""
+    return format_amount(Decimal(value), i18n.BABEL_LOCALES[i18n.current_language().code])
+
+
+def mad(value: Decimal) -> str:
+    """An amount in dirhams, e.g. "15 000 MAD" in French."""
+    return i18n.gettext(MAD) % {"amount": number(value)}
+
+
+def amount_text(kind: PledgeKind, value: Decimal | int) -> str:
+    """A value in the unit of a pledge of `kind`: dirhams for co-funding, else a number."""
+    return mad(Decimal(value)) if is_money(kind) else number(value)
 
 
 def country_name(code: str) -> str:
@@ -122,6 +146,9 @@ def build_templates() -> Jinja2Templates:
         csrf_header_token=csrf_header_token,
         language_url=language_url,
         url_for=relative_url_for,
+        number=number,
+        mad=mad,
+        amount_text=amount_text,
     )
     return templates
 

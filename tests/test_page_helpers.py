@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -40,5 +40,15 @@ def test_a_remembered_date_is_in_the_language_of_the_reader():
             assert (local_date(moment), local_time(moment)) == ("samedi 13 juin 2026", "09:30")
             set_language("en")
             assert local_date(moment) == "Saturday, 13 June 2026"
+    finally:
+        set_language(DEFAULT_LANGUAGE)
+
+
+def test_a_calendar_day_such_as_a_deadline_is_shown_without_a_time_zone():
+    try:
+        set_language("fr")
+        assert local_date(date(2026, 12, 31), "medium") == "31 déc. 2026"
+        set_language("en")
+        assert local_date(date(2026, 12, 31), "long") == "31 December 2026"
     finally:
         set_language(DEFAULT_LANGUAGE)

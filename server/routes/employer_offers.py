@@ -19,11 +19,11 @@ from server.labels import CITIES, SPOKEN_LANGUAGES, label
 from server.models import Employer, Offer, Pledge
 from server.models.enums import ContractType, EmployerStatus, InterestStatus
 from server.routes.forms import form_text
-from server.routes.offers_common import calendar_day
 from server.security import EmployerMemberPolicy, requires, signed_in_user
 from server.services import interests, offers
 from server.services.interests import Candidate, InterestRefused
 from server.services.offers import OfferForm, OfferRefused
+from server.templating import local_date
 
 FLASH_KEY = "offer_flash"
 OFFERS = "pages/employer/offers.html"
@@ -56,7 +56,7 @@ def _pledge_option(pledge: Pledge) -> tuple[str, str]:
     quantity = f"{pledge.quantity} " if pledge.quantity else ""
     text = gettext("%(what)s until %(date)s") % {
         "what": f"{quantity}{label(pledge.kind)}",
-        "date": calendar_day(pledge.deadline),
+        "date": local_date(pledge.deadline, "medium"),
     }
     return str(pledge.id), text
 
@@ -93,7 +93,6 @@ async def offer_list(request: Request) -> Response:
         "summaries": await offers.employer_offers(employer),
         "statuses": list(InterestStatus),
         "approved": employer.status == EmployerStatus.APPROVED,
-        "day": calendar_day,
     }
     return request.app.state.renderer.page(request, OFFERS, context)
 
@@ -124,7 +123,6 @@ def _detail_context(request: Request, offer: Offer, candidates: list[Candidate])
         "status_options": [(status.value, label(status)) for status in InterestStatus],
         "spoken_languages": SPOKEN_LANGUAGES,
         "flash": request.session.pop(FLASH_KEY, None),
-        "day": calendar_day,
     }
 
 

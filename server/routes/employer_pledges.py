@@ -19,7 +19,6 @@ from server.labels import label
 from server.models import Employer, Pledge
 from server.models.enums import EmployerStatus, PledgeKind
 from server.routes.forms import form_text
-from server.routes.pledges_common import display_helpers
 from server.security import EmployerMemberPolicy, requires, signed_in_user
 from server.services import pledges
 from server.services.events import today_in_morocco
@@ -50,7 +49,6 @@ def _common(request: Request) -> dict[str, Any]:
         "employer": employer,
         "approved": employer.status == EmployerStatus.APPROVED,
         "flash": request.session.pop(FLASH_KEY, None),
-        **display_helpers(),
     }
 
 

@@ -24,7 +24,6 @@ from server.routes.employer_signup import (
     read_submission,
 )
 from server.routes.forms import form_text
-from server.routes.pledges_common import display_helpers
 from server.security import EmployerMemberPolicy, requires, signed_in_user
 from server.services import employers
 from server.services.employer_dashboard import employer_dashboard
@@ -62,7 +61,6 @@ async def dashboard(request: Request) -> Response:
     """The company's status, then its pledges, offers and fairs at a glance."""
     context = {
         **_common(request),
-        **display_helpers(),
         "overview": await employer_dashboard(request.state.employer),
     }
     return request.app.state.renderer.page(request, DASHBOARD, context)

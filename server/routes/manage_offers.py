@@ -17,7 +17,6 @@ from server.errors import AppError, ValidationFailed
 from server.labels import SPOKEN_LANGUAGES, label
 from server.numbers import parse_count
 from server.routes.forms import form_text
-from server.routes.offers_common import calendar_day
 from server.security import ORGANISERS, requires, signed_in_user
 from server.services import offers
 from server.services.offers import MODERATION_STATUSES, OfferRefused
@@ -54,7 +53,6 @@ async def _list_page(
         "refusal": refusal,
         "review": review or {},
         "spoken_languages": SPOKEN_LANGUAGES,
-        "day": calendar_day,
     }
     return request.app.state.renderer.page(
         request, OFFERS, context, status_code=status_code, block="results"

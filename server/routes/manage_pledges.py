@@ -19,7 +19,6 @@ from server.labels import label
 from server.models import Delivery
 from server.models.enums import PledgeKind, PledgeStatus
 from server.routes.forms import form_text
-from server.routes.pledges_common import display_helpers
 from server.security import ORGANISERS, requires, signed_in_user
 from server.services import pledges
 from server.services.events import today_in_morocco
@@ -46,7 +45,6 @@ async def pledge_overview(request: Request) -> Response:
         "kind_options": [(kind.value, label(kind)) for kind in PledgeKind],
         "status_options": [(status.value, label(status)) for status in PledgeStatus],
         "filtered": bool(filters.query_items()),
-        **display_helpers(),
     }
     return request.app.state.renderer.page(request, PLEDGES, context, block="results")
 
@@ -64,7 +62,6 @@ def _detail_context(request: Request, overview: PledgeOverview) -> dict[str, Any
             "manage:pledge", organisation=organisation.slug, pledge_id=overview.pledge.id
         ).path,
         "reviewed_event": REVIEWED_EVENT,
-        **display_helpers(),
     }
 
 
@@ -128,7 +125,6 @@ def _delivery_block(
         "line": pledges.delivery_line(delivery.pledge.kind, delivery),
         "review_errors": {delivery.id: errors} if errors else {},
         "review_notes": notes,
-        **display_helpers(),
     }
     return request.app.state.renderer.page(
         request, PLEDGE_DETAIL, context, status_code=status_code, block="delivery"

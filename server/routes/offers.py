@@ -21,7 +21,6 @@ from server.models import Attendee
 from server.models.enums import ContractType
 from server.numbers import parse_count
 from server.routes.forms import form_text
-from server.routes.offers_common import calendar_day
 from server.security import Anyone, requires
 from server.services import interests, offers
 from server.services.interests import InterestRefused
@@ -45,7 +44,6 @@ def _with_query(path: str, **query: str) -> str:
 def _vocabularies() -> dict[str, Any]:
     return {
         "spoken_languages": SPOKEN_LANGUAGES,
-        "day": calendar_day,
     }
 
 
