@@ -24,6 +24,7 @@ from server.models.enums import (
     RegistrationStatus,
 )
 from server.qr import qr_svg
+from server.routes.downloads import download
 from server.security import Anyone, requires
 from server.services import events, feedback, privacy
 from server.services.badges import badge_data
@@ -299,9 +300,4 @@ async def badge_download(request: Request) -> Response:
         language=current_language().code,
     )
     pdf = await run_in_threadpool(badge_pdf, badge)
-    filename = f"badge-{registration.badge_serial}.pdf"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(pdf, f"badge-{registration.badge_serial}.pdf")

@@ -14,7 +14,6 @@ share it: `server.services.leads` decides, never a template.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from server import exports
 from server.errors import NotFound, ValidationFailed
 from server.i18n import current_language, gettext, lazy
 from server.models import Event, Exhibitor
+from server.routes.downloads import download, safe_name
 from server.routes.forms import form_fields
 from server.security import EmployerMemberPolicy, requires, signed_in_user
 from server.services import leads
@@ -36,8 +36,6 @@ LEADS = "pages/employer/leads.html"
 FLASH_KEY = "leads_flash"
 CODE_MAX_LENGTH = 1000  # far above any badge code; longer is not a scan
 SHEET_TITLE = lazy("Leads")
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNKNOWN_FORMAT = lazy("This page does not exist or has moved.")
 
 APPROVED_MEMBERS = EmployerMemberPolicy(approved_only=True)
@@ -198,7 +196,7 @@ async def leads_export(request: Request) -> Response:
         raise NotFound(UNKNOWN_FORMAT)
     headers, cells = leads.export_table(await leads.fair_leads(exhibitor))
     if file_format == "csv":
-        content, media_type = exports.csv_bytes(headers, cells), CSV_TYPE
+        content = exports.csv_bytes(headers, cells)
     else:
         content = exports.xlsx_bytes(
             headers,
@@ -206,14 +204,6 @@ async def leads_export(request: Request) -> Response:
             sheet_title=gettext(SHEET_TITLE),
             right_to_left=current_language().direction == "rtl",
         )
-        media_type = XLSX_TYPE
-    slug = re.sub(r"[^A-Za-z0-9_-]", "", exhibitor.event.slug) or str(exhibitor.event.id)
+    slug = safe_name(exhibitor.event.slug, str(exhibitor.event.id))
     filename = f"leads-{slug}-{datetime.now(UTC).strftime('%Y%m%d')}.{file_format}"
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",  # visitors' names: no copy kept by a proxy
-        },
-    )
+    return download(content, filename)

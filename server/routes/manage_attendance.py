@@ -7,16 +7,16 @@ An event of another organisation answers 404, like an unknown one.
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Any
 
 from babel.numbers import format_percent
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from server.badges import write_badge_sheets
 from server.i18n import BABEL_LOCALES, current_language
+from server.routes.downloads import safe_name, streamed_download
 from server.routes.events_common import path_event
 from server.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires
 from server.services.attendance import event_attendance
@@ -45,15 +45,9 @@ async def badges_pdf(request: Request) -> Response:
         secret_key=request.app.state.settings.secret_key,
         language=current_language().code,
     )
-    slug = re.sub(r"[^A-Za-z0-9_-]", "", event.slug) or str(event.id)
-    return StreamingResponse(
+    return streamed_download(
         stream_from_thread(partial(write_badge_sheets, badges)),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="badges-{slug}.pdf"',
-            # Names of people: no copy kept by the browser or a proxy.
-            "Cache-Control": "no-store",
-        },
+        f"badges-{safe_name(event.slug, str(event.id))}.pdf",
     )
 
 

@@ -7,7 +7,6 @@ An event of another organisation answers 404, like an unknown one.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from server.labels import label
 from server.models import Event, Registration
 from server.models.enums import Gender, RegistrationStatus
 from server.numbers import parse_count
+from server.routes.downloads import download, safe_name
 from server.routes.events_common import path_event
 from server.routes.forms import form_text
 from server.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires, signed_in_user
@@ -36,8 +36,6 @@ WALK_IN = "pages/manage/walk_in.html"
 WALK_IN_FLASH = "walk_in_admitted"  # session key: id of the registration just checked in
 GATE_KEY = "checkin_gate"  # session key: the door this device stands at, remembered
 SHEET_TITLE = lazy("Attendees")
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _url(request: Request, name: str, event: Event, **query: str) -> str:
@@ -81,21 +79,8 @@ async def attendees(request: Request) -> Response:
 
 
 def _download_name(event: Event, extension: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_-]", "", event.slug) or str(event.id)
     day = datetime.now(UTC).strftime("%Y%m%d")
-    return f"attendees-{slug}-{day}.{extension}"
-
-
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            # Personal data: no copy kept by the browser or a proxy.
-            "Cache-Control": "no-store",
-        },
-    )
+    return f"attendees-{safe_name(event.slug, str(event.id))}-{day}.{extension}"
 
 
 @requires(ORGANISERS)
@@ -103,7 +88,7 @@ async def attendees_csv(request: Request) -> Response:
     event = await path_event(request)
     filters = AttendeeFilters.from_query(request.query_params)
     headers, cells = attendee_list.export_table(await attendee_list.attendee_rows(event, filters))
-    return _download(exports.csv_bytes(headers, cells), CSV_TYPE, _download_name(event, "csv"))
+    return download(exports.csv_bytes(headers, cells), _download_name(event, "csv"))
 
 
 @requires(ORGANISERS)
@@ -117,7 +102,7 @@ async def attendees_xlsx(request: Request) -> Response:
         sheet_title=gettext(SHEET_TITLE),
         right_to_left=current_language().direction == "rtl",
     )
-    return _download(content, XLSX_TYPE, _download_name(event, "xlsx"))
+    return download(content, _download_name(event, "xlsx"))
 
 
 # --- walk-in at the door ----------------------------------------------------------------------

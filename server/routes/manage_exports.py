@@ -15,15 +15,13 @@ from server import exports
 from server.errors import NotFound
 from server.i18n import current_language, gettext, lazy
 from server.numbers import parse_count
+from server.routes.downloads import download, safe_name
 from server.security import ORGANISERS, requires
 from server.services import exports as export_service
+from server.services.events import today_in_morocco
 from server.services.exports import DATASETS, FORMATS
 
 EXPORTS = "pages/manage/exports.html"
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _event_id(request: Request) -> int | None:
@@ -85,12 +83,8 @@ async def export(request: Request) -> Response:
             sheet_title=table.title,
             right_to_left=current_language().direction == "rtl",
         )
-    filename = export_service.download_name(organisation, dataset, fmt, event_id)
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    # e.g. passerelles-registrations-event12-20260315.csv: the organisation, what, which, when.
+    which = f"-event{event_id}" if event_id is not None else ""
+    day = today_in_morocco().strftime("%Y%m%d")
+    filename = f"{safe_name(organisation.slug, str(organisation.id))}-{dataset}{which}-{day}.{fmt}"
+    return download(content, filename)

@@ -30,6 +30,7 @@ from server.reports.figures import (
     dimension_title,
     hidden_counts,
 )
+from server.routes.downloads import download, safe_name
 from server.routes.events_common import path_event
 from server.routes.forms import form_fields
 from server.routes.reports import (
@@ -50,7 +51,6 @@ from server.services.reporting import NARRATIVE_FIELDS, ReportForm, ReportRefuse
 FLASH_KEY = "report_flash"
 EDITOR = "pages/manage/report_editor.html"
 BULLETIN = "pages/manage/bulletin.html"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PARTS = (
     (
         "context",
@@ -217,14 +217,7 @@ async def report_pdf(request: Request) -> Response:
     )
     narrative = reporting.narrative_of(await reporting.event_report(event))
     content = await run_in_threadpool(pdf.report_pdf, figures, narrative, language=language)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{pdf_filename(event.slug, language)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(content, pdf_filename(event.slug, language))
 
 
 # --- the programme bulletin ---------------------------------------------------------------------
@@ -306,20 +299,10 @@ async def _bulletin_file(request: Request, kind: str) -> Response:
     language = pdf_language(request)
     if kind == "pdf":
         content = await run_in_threadpool(pdf.bulletin_pdf, figures, language=language)
-        media_type = "application/pdf"
     else:
         content = await run_in_threadpool(spreadsheets.bulletin_xlsx, figures, language=language)
-        media_type = XLSX_TYPE
     stem = f"bulletin-{request.state.organisation.slug}-{figures.period_start}-{figures.period_end}"
-    filename = pdf_filename(stem, language).removesuffix(".pdf") + f".{kind}"
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download(content, f"{safe_name(stem, 'bulletin')}-{language}.{kind}")
 
 
 @requires(ORGANISERS)

@@ -12,7 +12,6 @@ shows the same block as its live preview.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,6 +36,7 @@ from server.reports.figures import (
     hidden_counts,
     is_small,
 )
+from server.routes.downloads import download, safe_name
 from server.security import Anyone, requires
 from server.services import reporting
 
@@ -114,9 +114,8 @@ def pdf_language(request: Request) -> str:
 
 
 def pdf_filename(stem: str, language: str) -> str:
-    """A file name safe in a Content-Disposition header, whatever `stem` holds."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", "", stem)[:80] or "report"
-    return f"{safe}-{language}.pdf"
+    """A report's PDF file name, whatever `stem` holds."""
+    return f"{safe_name(stem, 'report')}-{language}.pdf"
 
 
 @requires(Anyone())
@@ -143,13 +142,6 @@ async def report_pdf(request: Request) -> Response:
     content = await run_in_threadpool(
         pdf.report_pdf, figures, reporting.narrative_of(found), language=language
     )
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'inline; filename="{pdf_filename(found.event.slug, language)}"'
-            ),
-            "Cache-Control": PUBLIC_CACHE,
-        },
+    return download(
+        content, pdf_filename(found.event.slug, language), inline=True, cache=PUBLIC_CACHE
     )

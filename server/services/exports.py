@@ -16,11 +16,10 @@ Each export costs a fixed number of queries (one to three), whatever the number 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from tortoise.expressions import Q, Subquery
@@ -455,13 +454,3 @@ _BUILDERS: dict[str, Callable[[Organisation, Event | None], Awaitable[Table]]] =
     "pledges": _pledges,
     "offers": _offers,
 }
-
-
-def download_name(
-    organisation: Organisation, dataset: str, extension: str, event: int | None
-) -> str:
-    """`passerelles-registrations-20260315.csv`: the organisation, what, (which event,) when."""
-    slug = re.sub(r"[^A-Za-z0-9_-]", "", organisation.slug) or str(organisation.id)
-    day = datetime.now(UTC).astimezone(EVENT_TIMEZONE).strftime("%Y%m%d")
-    which = f"-event{event}" if event is not None else ""
-    return f"{slug}-{dataset}{which}-{day}.{extension}"
