@@ -22,9 +22,10 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy
-from server.models import ActionLog, CustomQuestion, Event, Organisation, User
+from server.models import CustomQuestion, Event, Organisation, User
 from server.models.enums import EventKind, EventStatus, QuestionKind
 from server.numbers import parse_count
+from server.services.action_log import log_event_action
 from server.services.events import EVENT_TIMEZONE
 from server.services.registrations import promote_first_waiting
 
@@ -343,7 +344,7 @@ async def create_event(
                     status=EventStatus.DRAFT,
                     **values,
                 )
-                await _log(
+                await log_event_action(
                     "event.session.created" if parent else "event.created",
                     event,
                     user,
@@ -402,7 +403,9 @@ async def update_event(event: Event, form: EventForm, *, user: User | None) -> E
         if "capacity" in changed or "waitlist_enabled" in changed:
             while await promote_first_waiting(event.id) is not None:
                 promoted += 1
-        await _log("event.updated", event, user, {"fields": changed, "promoted": promoted})
+        await log_event_action(
+            "event.updated", event, user, {"fields": changed, "promoted": promoted}
+        )
     return await Event.get(id=event.id)
 
 
@@ -442,7 +445,9 @@ async def change_status(event: Event, status: str, *, user: User | None) -> Even
                 lazy("Someone else changed this event's status. Please look again."),
                 code="status_changed",
             )
-        await _log(action, event, user, {"from": event.status.value, "to": target.value})
+        await log_event_action(
+            action, event, user, {"from": event.status.value, "to": target.value}
+        )
     event.status = target
     return event
 
@@ -515,7 +520,7 @@ async def add_question(event: Event, form: QuestionForm, *, user: User | None) -
         question = await CustomQuestion.create(
             event_id=event.id, position=max(positions, default=0) + 1, **values
         )
-        await _log("event.question.created", event, user, {"question": question.id})
+        await log_event_action("event.question.created", event, user, {"question": question.id})
     return question
 
 
@@ -531,20 +536,9 @@ async def delete_question(event: Event, question_id: int, *, user: User | None) 
         if question is None:
             raise NotFound(lazy("This question does not exist."))
         await question.delete()
-        await _log(
+        await log_event_action(
             "event.question.deleted",
             event,
             user,
             {"question": question_id, "label": question.label},
         )
-
-
-async def _log(action: str, event: Event, user: User | None, data: dict[str, Any]) -> None:
-    await ActionLog.create(
-        action=action,
-        user_id=user.id if user else None,
-        organisation_id=event.organisation_id,  # type: ignore[attr-defined]
-        object_type="event",
-        object_id=event.id,
-        data=data,
-    )

@@ -49,7 +49,6 @@ from tortoise.transactions import in_transaction
 from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import LANGUAGES, current_language, lazy, pick_text
 from server.models import (
-    ActionLog,
     Delivery,
     Event,
     Exhibitor,
@@ -94,6 +93,7 @@ from server.reports.figures import (
     Satisfaction,
     SessionAttendance,
 )
+from server.services.action_log import log_event_action
 from server.services.events import EVENT_TIMEZONE, today_in_morocco
 from server.services.pledges import COUNTED_REVIEWS, is_money
 
@@ -703,7 +703,7 @@ async def save_narrative(event: Event, form: ReportForm, *, by: User | None) -> 
         changed = sorted(name for name, value in values.items() if getattr(report, name) != value)
         report.update_from_dict(values)
         await report.save()
-        await _log("report.narrative.saved", event, by, {"fields": changed})
+        await log_event_action("report.narrative.saved", event, by, {"fields": changed})
     return report
 
 
@@ -731,7 +731,7 @@ async def publish_report(
         report.status = ReportStatus.PUBLISHED
         report.published_at = now or datetime.now(UTC)
         await report.save()
-        await _log("report.published", event, by, {})
+        await log_event_action("report.published", event, by, {})
     return report
 
 
@@ -745,7 +745,7 @@ async def unpublish_report(event: Event, *, by: User | None) -> SynthesisReport 
         report.status = ReportStatus.DRAFT
         report.published_at = None
         await report.save()
-        await _log("report.unpublished", event, by, {})
+        await log_event_action("report.unpublished", event, by, {})
     return report
 
 
@@ -760,14 +760,3 @@ async def published_report(token: str) -> SynthesisReport:
     if report is None or not token:
         raise NotFound(lazy("This report does not exist or is not published."))
     return report
-
-
-async def _log(action: str, event: Event, user: User | None, data: dict[str, Any]) -> None:
-    await ActionLog.create(
-        action=action,
-        user_id=user.id if user else None,
-        organisation_id=event.organisation_id,  # type: ignore[attr-defined]
-        object_type="event",
-        object_id=event.id,
-        data=data,
-    )
