@@ -3,7 +3,8 @@ codes (the floor), and the organiser's "print all badges" download timed through
 
 The drawing is measured in a fresh process per run (`python -m bench.badges --count 2000
 [--no-qr]`), so its peak resident memory is that run's alone: the figures printed
-as JSON are the seconds spent in `server.badges.write_badge_sheets`, the process's peak memory,
+as JSON are the seconds spent in `server.documents.badges.write_badge_sheets`, the process's peak
+memory,
 how much of it the drawing added, the pages and the bytes. `--no-qr` draws every badge with
 its QR code left out and nothing else changed.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from server.badge_codes import make_badge_code
+from server.codes.badges import make_badge_code
 
 SECRET_KEY = "bench-secret-key-" + "b" * 40
 FIRST_NAMES = ("Aminata", "Mamadou", "Fatou", "Jean-Baptiste", "Grâce", "فاطمة", "Ibrahima")
@@ -43,7 +44,7 @@ def _peak_mb() -> float:
 
 def draw(count: int, *, qr: bool) -> dict[str, Any]:
     """Draw `count` visitor badges on A4 sheets into memory; the figures of that run."""
-    import server.badges as badges
+    import server.documents.badges as badges
 
     if not qr:
         badges._draw_qr = lambda canvas, text: None  # the floor: the same pages, no QR code

@@ -7,7 +7,7 @@ and feedback from attendees and exhibitors; the people vary in sex, age, nationa
 status and city, so every breakdown of the report has several rows. Everything is bulk
 inserted: about 30,000 rows in a few seconds on either database.
 
-The report scenario times `server.services.reporting.event_figures(event)`, then
+The report scenario times `server.services.reporting.synthesis.event_figures(event)`, then
 `server.reports.pdf.report_pdf(...)` on those figures, and the organiser's live attendance
 fragment (`/manage/<organisation>/events/<id>/attendance` with `HX-Request: true`).
 """

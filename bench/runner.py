@@ -33,13 +33,13 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from bench.badges import download as download_badges
 from bench.report_data import ReportSeed, seed_report_event
 from bench.wrk import run_wrk
-from server.badge_codes import make_badge_code
 from server.cli import apply_migrations
+from server.codes.badges import make_badge_code
+from server.codes.passwords import hash_password
 from server.db import close_database, open_database
 from server.models import Attendee, Event, Membership, Organisation, Registration, User
 from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
-from server.passwords import hash_password
-from server.services.device_tokens import issue_device_token
+from server.services.door.devices import issue_device_token
 
 SECRET_KEY = "bench-secret-key-" + "b" * 40
 BADGES = 2000

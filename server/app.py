@@ -24,42 +24,39 @@ from server import i18n
 from server.config import Settings
 from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
-from server.ratelimit import DatabaseFailureStore, FailureStore, LoginThrottle, RedisFailureStore
-from server.routes import (
-    accounts,
-    api,
-    attendee,
-    devices,
-    employer_fairs,
-    employer_leads,
-    employer_offers,
-    employer_pledges,
-    employer_portal,
-    employer_signup,
-    feedback,
-    manage,
-    manage_attendance,
-    manage_attendees,
-    manage_employers,
-    manage_events,
-    manage_exhibitors,
-    manage_exports,
-    manage_offers,
-    manage_pledges,
-    manage_reports,
-    offers,
-    outbox,
-    public,
-    reports,
-    scanner,
+from server.routes import accounts, api, feedback
+from server.routes.employer import fairs as employer_fairs
+from server.routes.employer import leads as employer_leads
+from server.routes.employer import offers as employer_offers
+from server.routes.employer import pledges as employer_pledges
+from server.routes.employer import portal as employer_portal
+from server.routes.employer import signup as employer_signup
+from server.routes.manage import attendance as manage_attendance
+from server.routes.manage import attendees as manage_attendees
+from server.routes.manage import devices, outbox, scanner
+from server.routes.manage import employers as manage_employers
+from server.routes.manage import events as manage_events
+from server.routes.manage import exhibitors as manage_exhibitors
+from server.routes.manage import exports as manage_exports
+from server.routes.manage import offers as manage_offers
+from server.routes.manage import overview as manage
+from server.routes.manage import pledges as manage_pledges
+from server.routes.manage import reports as manage_reports
+from server.routes.public import attendee, offers, reports
+from server.routes.public import events as public
+from server.services.ratelimit import (
+    DatabaseFailureStore,
+    FailureStore,
+    LoginThrottle,
+    RedisFailureStore,
 )
-from server.security import (
+from server.web.security import (
     CSRFMiddleware,
     SecurityHeadersMiddleware,
     SessionAuthBackend,
     add_security_headers,
 )
-from server.templating import Renderer, build_templates
+from server.web.templating import Renderer, build_templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SESSION_MAX_AGE = 14 * 24 * 3600

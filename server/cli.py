@@ -56,7 +56,7 @@ async def load_demo_data(settings: Settings) -> None:
 
 
 async def create_user_command(settings: Settings, args: argparse.Namespace) -> int:
-    from server.services.accounts import create_user
+    from server.services.accounts.users import create_user
 
     password = _read_password()
     outcome = 0
@@ -102,7 +102,7 @@ async def create_organisation_command(settings: Settings, args: argparse.Namespa
 
 
 async def purge_command(settings: Settings, months: int) -> int:
-    from server.services.privacy import purge_inactive
+    from server.services.registrations.privacy import purge_inactive
 
     async def work() -> None:
         count = await purge_inactive(months=months)

@@ -24,7 +24,8 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from server.codes import new_badge_serial
+from server.codes.passwords import hash_password
+from server.codes.serials import new_badge_serial
 from server.models import (
     Attendee,
     CheckIn,
@@ -66,8 +67,7 @@ from server.models.enums import (
     ReportStatus,
     Role,
 )
-from server.passwords import hash_password
-from server.services.events import EVENT_TIMEZONE
+from server.values.clock import EVENT_TIMEZONE
 
 SEED = 2026
 ATTENDEE_COUNT = 300
@@ -1049,7 +1049,7 @@ EDUCATION = (
     (EducationLevel.HIGHER, 17),
     (EducationLevel.UNDISCLOSED, 5),
 )
-# Keys of server.labels.SECTORS, as the sign-up form stores them.
+# Keys of server.i18n.labels.SECTORS, as the sign-up form stores them.
 SECTORS = (
     "construction",
     "hospitality",

@@ -61,7 +61,7 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.services.events import EVENT_TIMEZONE
+from server.values.clock import EVENT_TIMEZONE
 from tests.support import make_employer, make_event, make_organisation, make_user
 
 DAY = date(2025, 6, 14)

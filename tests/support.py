@@ -14,6 +14,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from server.codes.passwords import hash_password
 from server.models import (
     Attendee,
     Employer,
@@ -24,7 +25,6 @@ from server.models import (
     User,
 )
 from server.models.enums import EmployerRole, EmployerStatus, EventKind, EventStatus, Role
-from server.passwords import hash_password
 
 
 async def new_client(app, address: str = "203.0.113.11") -> httpx.AsyncClient:

@@ -10,7 +10,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from server.models import User
 from server.models.enums import Role
-from server.ratelimit import LoginThrottle, RedisFailureStore
+from server.services.ratelimit import LoginThrottle, RedisFailureStore
 from tests.conftest import IN_CI
 from tests.support import (
     PASSWORD,

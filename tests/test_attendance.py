@@ -10,12 +10,12 @@ from itertools import count
 
 import pytest
 
-from server.badge_codes import make_badge_code
+from server.codes.badges import make_badge_code
 from server.models import Attendee, Event, Organisation, Registration
 from server.models.enums import EventKind, RegistrationStatus, Role
-from server.services.attendance import SessionAttendance, event_attendance
-from server.services.checkin import perform_checkin, undo_checkin
-from server.services.event_admin import managed_event
+from server.services.door.attendance import SessionAttendance, event_attendance
+from server.services.door.checkin import perform_checkin, undo_checkin
+from server.services.events.admin import managed_event
 from tests import support
 from tests.support import html, login, make_organisation, make_user
 

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from server.exports import csv_bytes, neutralise_formula, xlsx_bytes
+from server.documents.tables import csv_bytes, neutralise_formula, xlsx_bytes
 from server.models import Attendee, Event, Organisation, Registration
 from server.models.enums import (
     EventKind,
     RegistrationStatus,
     Role,
 )
-from server.services.attendee_list import AttendeeFilters, attendee_page, phone_search
+from server.services.registrations.attendee_list import AttendeeFilters, attendee_page, phone_search
 from tests.support import QueryCounter, html, login, make_event, make_organisation, make_user
 
 BASE = "/manage/passerelles/events"

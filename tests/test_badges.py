@@ -15,8 +15,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 
-from server.badge_codes import make_badge_code
-from server.badges import (
+from server.codes.badges import make_badge_code
+from server.documents.badges import (
     BAND_BOTTOM,
     BAND_HEIGHT,
     NAME_MAX_SIZE,
@@ -28,8 +28,8 @@ from server.badges import (
     fit_name,
     write_badge_sheets,
 )
+from server.documents.pdf_text import ARABIC_FONT, LATIN_FONT, text_width, visual_runs
 from server.i18n import current_language, translations
-from server.pdf_text import ARABIC_FONT, LATIN_FONT, text_width, visual_runs
 
 POINTS_PER_MM = 72 / 25.4
 SCALE = 4  # pixels per point when rendering: 288 dpi

@@ -12,7 +12,7 @@ import pytest
 from starlette.routing import Mount, Route
 
 from server.app import routes
-from server.badge_codes import make_badge_code
+from server.codes.badges import make_badge_code
 from server.i18n import DEFAULT_LANGUAGE, set_language
 from server.models import Attendee, CheckIn, DeviceToken, Event, Organisation, Registration
 from server.models.enums import (
@@ -22,8 +22,8 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.services.checkin import CheckInError, perform_checkin, undo_checkin
-from server.services.device_tokens import (
+from server.services.door.checkin import CheckInError, perform_checkin, undo_checkin
+from server.services.door.devices import (
     device_for_token,
     issue_device_token,
     revoke_device_token,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 
+from server.codes.passwords import verify_password
 from server.demo import load_demo
 from server.models import Event, Membership, Registration, SynthesisReport, User
 from server.models.enums import RegistrationStatus, Role
-from server.passwords import verify_password
 from tests.support import free_port, html, wait_until_healthy
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from server.invitation_tokens import (
+from server.codes.invitations import (
     BadToken,
     ExpiredToken,
     make_invitation_token,
@@ -17,7 +17,7 @@ from server.invitation_tokens import (
 )
 from server.models import ActionLog, Employer, EmployerMember, OutboxMessage, User
 from server.models.enums import EmployerRole, EmployerStatus, Role
-from server.services import employers
+from server.services.employers import companies as employers
 from tests.support import (
     PASSWORD,
     csrf_from,

@@ -25,9 +25,9 @@ from openpyxl import load_workbook
 from starlette.routing import Mount, Route
 
 from server.app import routes as app_routes
-from server.badge_codes import make_badge_code
+from server.codes.badges import make_badge_code
 from server.i18n import translations
-from server.labels import countries
+from server.i18n.labels import countries
 from server.models import (
     Attendee,
     Delivery,
@@ -53,10 +53,10 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.security import EmployerMemberPolicy
-from server.services import interests
-from server.services.employers import LOGO_FOLDER
-from server.services.events import today_in_morocco
+from server.services.employers import interests
+from server.services.employers.companies import LOGO_FOLDER
+from server.values.clock import today_in_morocco
+from server.web.security import EmployerMemberPolicy
 from tests.support import (
     csrf_from,
     html,

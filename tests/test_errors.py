@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from server.services import events
+from server.services.events import catalogue as events
 from tests.support import html
 
 

@@ -32,14 +32,14 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.services.events import EVENT_TIMEZONE
-from server.services.exhibitors import (
+from server.services.employers.exhibitors import (
     BoothRefused,
     decide_booth,
     exhibitor_offers,
     open_pledge_counts,
     request_booth,
 )
+from server.values.clock import EVENT_TIMEZONE
 from tests.support import (
     csrf_from,
     html,

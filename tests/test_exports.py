@@ -37,8 +37,8 @@ from server.models.enums import (
     PledgeKind,
     Role,
 )
-from server.services import exports as export_service
-from server.services.events import EVENT_TIMEZONE
+from server.services.reporting import exports as export_service
+from server.values.clock import EVENT_TIMEZONE
 from tests.support import (
     html,
     login,
@@ -279,7 +279,7 @@ async def test_check_ins_show_the_scans_at_this_organisations_doors(organiser):
 
 async def test_pledges_have_a_row_per_delivery_and_one_for_a_pledge_without(organiser):
     rows = read_csv(await organiser.get(f"{BASE}/pledges.csv", params={"lang": "en"}))
-    # The kind's name (column 2) is server.labels' business.
+    # The kind's name (column 2) is server.i18n.labels' business.
     assert [row[3:] for row in rows[1:]] == [
         [
             "5",

@@ -12,10 +12,10 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from server.codes import hash_token
+from server.codes.tokens import hash_token
 from server.models import Attendee, Event, Exhibitor, Feedback, Organisation, Registration
 from server.models.enums import EventKind, EventStatus, ExhibitorStatus, Role
-from server.services.feedback import (
+from server.services.reporting.feedback import (
     ALREADY_ANSWERED,
     BADGE_ATTEMPTS_PER_ADDRESS,
     BADGE_NOT_RECOGNISED,

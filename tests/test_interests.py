@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from server.codes import hash_token
+from server.codes.tokens import hash_token
 from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, Pledge
 from server.models.enums import (
     ContractType,
@@ -20,13 +20,13 @@ from server.models.enums import (
     OfferStatus,
     PledgeKind,
 )
-from server.services.events import today_in_morocco as today
-from server.services.interests import (
+from server.services.employers.interests import (
     InterestRefused,
     employer_interest,
     mark_interest,
     move_candidate,
 )
+from server.values.clock import today_in_morocco as today
 from tests.support import csrf_from, html, login, make_attendee, make_employer, new_client
 
 TOKEN = "personal-token-of-amadou"

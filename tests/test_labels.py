@@ -1,7 +1,7 @@
 """Display names of the domain's vocabularies."""
 
 from server import i18n
-from server.labels import label
+from server.i18n.labels import label
 from server.models.enums import (
     DeliveryReview,
     EventKind,

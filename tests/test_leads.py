@@ -12,7 +12,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from server.badge_codes import make_badge_code
+from server.codes.badges import make_badge_code
 from server.models import Attendee, Employer, Event, Exhibitor, Lead, Registration
 from server.models.enums import (
     EmployerStatus,
@@ -22,7 +22,7 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.services.leads import LeadScanRefused, leads_per_fair, scan_lead
+from server.services.employers.leads import LeadScanRefused, leads_per_fair, scan_lead
 from tests.support import (
     csrf_from,
     html,

@@ -10,8 +10,9 @@ import pytest
 
 from server.models import ActionLog, Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
-from server.services.event_admin import EVENT_TIMEZONE, slugify
-from server.services.registrations import register
+from server.services.events.admin import slugify
+from server.services.registrations.seats import register
+from server.values.clock import EVENT_TIMEZONE
 from tests.support import csrf_from, html, login, make_organisation, make_user
 
 DAY = (datetime.now(EVENT_TIMEZONE) + timedelta(days=30)).date()

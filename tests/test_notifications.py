@@ -28,8 +28,8 @@ from server.notifications.delivery import (
     run_worker,
 )
 from server.services.outbox import PAGE_SIZE
-from server.services.registrations import cancel, register
-from server.templating import EVENT_TIMEZONE
+from server.services.registrations.seats import cancel, register
+from server.values.clock import EVENT_TIMEZONE
 from tests.support import csrf_from, free_port, html, login, make_organisation, make_user
 
 FAIR_TITLE = {"fr": "Salon de l'emploi", "ar": "معرض التوظيف", "en": "Job fair"}

@@ -16,8 +16,8 @@ from server.models.enums import (
     OfferStatus,
     PledgeKind,
 )
-from server.services.events import today_in_morocco as today
-from server.services.offers import employer_offers
+from server.services.employers.offers import employer_offers
+from server.values.clock import today_in_morocco as today
 from tests.support import (
     csrf_from,
     html,

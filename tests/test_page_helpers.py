@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.routing import Mount, Route
 
 from server.i18n import DEFAULT_LANGUAGE, set_language
-from server.templating import local_date, local_time, path_for
+from server.values.formatting import local_date, local_time
+from server.web.templating import path_for
 
 
 def request_for(router, root_path: str = "") -> Request:

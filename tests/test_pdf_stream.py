@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
-from server.badges import BadgeData, write_badge_sheets
-from server.pdf_stream import StreamingCanvas
+from server.documents.badges import BadgeData, write_badge_sheets
+from server.documents.pdf_stream import StreamingCanvas
 
 PAGE_OBJECT = re.compile(rb"/Type /Page\b")
 

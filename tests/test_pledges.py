@@ -23,8 +23,7 @@ from server.models.enums import (
     PledgeStatus,
     Role,
 )
-from server.money import format_amount, parse_amount
-from server.services.pledges import (
+from server.services.employers.pledges import (
     DeliveryForm,
     PledgeFilters,
     PledgeProgress,
@@ -34,6 +33,7 @@ from server.services.pledges import (
     record_delivery,
     today_in_morocco,
 )
+from server.values.money import format_amount, parse_amount
 from tests.support import (
     csrf_from,
     html,

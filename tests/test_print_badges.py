@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from server.models import Attendee, Event, Registration
 from server.models.enums import EventKind, RegistrationStatus, Role
-from server.services.badges import event_badges
+from server.services.registrations.badges import event_badges
 from tests import support
 from tests.support import login, make_organisation, make_user
 
@@ -79,7 +79,7 @@ async def test_badges_are_read_by_last_name_then_first_name(fair):
 
 
 async def test_badges_are_read_in_batches_without_losing_anyone(fair, monkeypatch):
-    monkeypatch.setattr("server.services.badges.BATCH_SIZE", 2)
+    monkeypatch.setattr("server.services.registrations.badges.BATCH_SIZE", 2)
     badges = await event_badges(fair, secret_key=SECRET, language="fr")
     assert [badge.name for badge in badges] == [f"{first} {last}" for first, last in CONFIRMED]
 

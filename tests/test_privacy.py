@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.codes import hash_token
+from server.codes.tokens import hash_token
 from server.models import (
     Attendee,
     Employer,
@@ -29,8 +29,8 @@ from server.models.enums import (
     LegalStatus,
     RegistrationStatus,
 )
-from server.services.privacy import purge_inactive
-from server.services.registrations import register
+from server.services.registrations.privacy import purge_inactive
+from server.services.registrations.seats import register
 from tests.support import csrf_from, html, make_organisation
 
 TOKEN = "a-personal-link-token-for-tests"

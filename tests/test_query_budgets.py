@@ -13,8 +13,8 @@ from itertools import count
 import httpx
 import pytest
 
-from server.badge_codes import make_badge_code
-from server.codes import hash_token
+from server.codes.badges import make_badge_code
+from server.codes.tokens import hash_token
 from server.models import Attendee, Event, Exhibitor, Offer, Organisation, Registration
 from server.models.enums import (
     ContractType,
@@ -23,7 +23,7 @@ from server.models.enums import (
     OfferStatus,
     RegistrationStatus,
 )
-from server.services.device_tokens import issue_device_token
+from server.services.door.devices import issue_device_token
 from tests.support import (
     both_sizes,
     login,

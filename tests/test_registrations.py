@@ -9,7 +9,7 @@ import pytest
 
 from server.models import Attendee, Event, OutboxMessage, Registration
 from server.models.enums import EventKind, EventStatus, RegistrationSource, RegistrationStatus
-from server.services.registrations import (
+from server.services.registrations.seats import (
     AlreadyDecided,
     RegistrationRefused,
     approve,

@@ -12,9 +12,8 @@ from server.errors import NotFound, ValidationFailed
 from server.models import ActionLog, Event, Interest, Offer, SynthesisReport
 from server.models.enums import EventKind, EventStatus, InterestStatus, PledgeKind, ReportStatus
 from server.reports.figures import ArrivalSlot, PledgeTotal, Satisfaction, SessionAttendance
-from server.services import reporting
-from server.services.events import EVENT_TIMEZONE
-from server.services.reporting import (
+from server.services.reporting import synthesis as reporting
+from server.services.reporting.synthesis import (
     ReportForm,
     ReportRefused,
     age_band,
@@ -23,6 +22,7 @@ from server.services.reporting import (
     event_figures,
     programme_figures,
 )
+from server.values.clock import EVENT_TIMEZONE
 from tests.report_data import (
     COMMENTS,
     TODAY,

@@ -8,8 +8,8 @@ import pytest
 
 from server.models import SynthesisReport
 from server.models.enums import ReportStatus, Role
-from server.services import reporting
-from server.services.events import today_in_morocco
+from server.services.reporting import synthesis as reporting
+from server.values.clock import today_in_morocco
 from tests.report_data import COMMENTS, KnownFair, after_the_fair, make_known_fair
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
@@ -135,8 +135,8 @@ async def test_the_report_shows_pledges_offers_and_satisfaction(client, known):
     }
     funding = page.select_one("#report-pledges tr[data-kind='co_funding']")
     assert [td.get_text(strip=True) for td in funding.select("td")][1:] == [
-        "50\u202f000 MAD",
-        "20\u202f000,50 MAD",
+        "50\u202f000\xa0MAD",
+        "20\u202f000,50\xa0MAD",
     ]
     attendees = page.select_one("#report-satisfaction tr[data-group='attendees']")
     assert [td.get_text(strip=True) for td in attendees.select("td")][:2] == ["4", "3,8"]

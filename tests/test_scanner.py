@@ -10,11 +10,11 @@ import httpx
 import pytest
 from babel.dates import format_time
 
-from server.badge_codes import make_badge_code
+from server.codes.badges import make_badge_code
 from server.i18n import BABEL_LOCALES
 from server.models import Attendee, CheckIn, Event, Organisation, Registration
 from server.models.enums import CheckInKind, CheckInResult, RegistrationStatus, Role
-from server.services.events import EVENT_TIMEZONE
+from server.values.clock import EVENT_TIMEZONE
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
 SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from server.badge_codes import read_badge_code
+from server.codes.badges import read_badge_code
 from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EventKind, EventStatus, QuestionKind, RegistrationStatus
 from tests.support import csrf_from, html, make_organisation
@@ -158,8 +158,8 @@ async def test_the_qr_code_carries_a_signed_code_of_the_registration(client, fai
     response = await submit(client, "salon", valid_form())
     personal = await client.get(response.headers["location"])
     registration = await Registration.get(event_id=fair.id)
-    from server.badge_codes import make_badge_code
-    from server.qr import qr_svg
+    from server.codes.badges import make_badge_code
+    from server.documents.qr import qr_svg
 
     expected = qr_svg(make_badge_code(SETTINGS_SECRET, fair.id, registration.id))
     path = html(personal).select_one(".badge svg.qr path")["d"]

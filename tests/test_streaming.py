@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from server.streaming import stream_from_thread
+from server.web.streaming import stream_from_thread
 
 CHUNK = 16
 

@@ -16,8 +16,8 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.services.registrations import register
-from server.services.walk_in import AlreadyCheckedIn, WalkInForm, register_walk_in
+from server.services.door.walk_in import AlreadyCheckedIn, WalkInForm, register_walk_in
+from server.services.registrations.seats import register
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
 BASE = "/manage/passerelles/events"

@@ -118,6 +118,11 @@ class PledgeKind(StrEnum):
     IN_KIND = "in_kind"
     OTHER = "other"
 
+    @property
+    def is_money(self) -> bool:
+        """Co-funding is pledged and delivered in dirhams; every other kind in places or items."""
+        return self is PledgeKind.CO_FUNDING
+
 
 class PledgeStatus(StrEnum):
     """Where a pledge stands: derived from its deliveries and deadline, never stored."""

@@ -13,7 +13,7 @@ from server.i18n import gettext
 from server.models import OutboxMessage
 from server.models.enums import Channel
 from server.notifications.messages import Notice, speaking
-from server.templating import local_date
+from server.values.formatting import local_date
 
 
 def invitation(

@@ -19,10 +19,10 @@ from server.i18n import (
     pick_text,
     set_language,
 )
-from server.labels import label
+from server.i18n.labels import label
 from server.models import Attendee, Event, Registration
 from server.models.enums import RegistrationStatus
-from server.templating import local_date, local_time
+from server.values.formatting import local_date, local_time
 
 
 @dataclass(frozen=True)

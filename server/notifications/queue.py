@@ -15,7 +15,7 @@ from server.models import ActionLog, Attendee, Event, Organisation, OutboxMessag
 from server.models.enums import Channel, EventStatus, RegistrationStatus
 from server.notifications import messages
 from server.notifications.messages import Notice
-from server.templating import EVENT_TIMEZONE
+from server.values.clock import EVENT_TIMEZONE
 
 REMINDER_ACTION = "registration.reminder.queued"
 REMINDER_BATCH = 200  # registrations per transaction: short write locks on SQLite

@@ -1,4 +1,5 @@
-"""The figures of a synthesis report, as plain data: computed by `server.services.reporting`,
+"""The figures of a synthesis report, as plain data: computed by
+`server.services.reporting.synthesis`,
 drawn by the HTML report page and by `server.reports.pdf`.
 
 Counts are exact here. What a reader may see of them is decided when they are shown:
@@ -16,8 +17,8 @@ from decimal import Decimal
 from typing import Literal
 
 from server.i18n import current_language, gettext, lazy
-from server.labels import SPOKEN_LANGUAGES, countries, label
-from server.models.enums import Gender, LegalStatus, PledgeKind
+from server.i18n.labels import SPOKEN_LANGUAGES, countries, label
+from server.models.enums import EventKind, Gender, LegalStatus, PledgeKind
 
 SMALL_CELL_LIMIT = 5  # counts from 1 to SMALL_CELL_LIMIT - 1 are never shown in a breakdown
 SMALL_CELL_TEXT = "<5"
@@ -38,6 +39,14 @@ AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45+")
 
 def is_small(count: int) -> bool:
     return 0 < count < SMALL_CELL_LIMIT
+
+
+def share(count: int, total: int, mask: str | None = None) -> float | None:
+    """`count` ÷ `total` as it may be published: None for a hidden or small count, whose share
+    would give it away, and for an empty total."""
+    if mask or is_small(count) or total <= 0:
+        return None
+    return count / total
 
 
 def hidden_counts(counts: Sequence[int]) -> tuple[str | None, ...]:
@@ -112,6 +121,16 @@ class PledgeTotal:
     delivered_quantity: int
     delivered_amount_mad: Decimal
 
+    @property
+    def pledged(self) -> Decimal:
+        """What was promised, in the kind's unit (dirhams for co-funding)."""
+        return self.amount_mad if self.kind.is_money else Decimal(self.quantity)
+
+    @property
+    def delivered(self) -> Decimal:
+        """What was delivered so far, in the kind's unit."""
+        return self.delivered_amount_mad if self.kind.is_money else Decimal(self.delivered_quantity)
+
 
 @dataclass(frozen=True)
 class EmployerFigures:
@@ -157,7 +176,7 @@ class EventFigures:
     in `sessions`)."""
 
     title: str  # in the reader's language
-    kind: str  # EventKind value
+    kind: EventKind
     city: str
     venue: str
     starts_at: datetime

@@ -12,17 +12,15 @@ percentage next to it; feedback comments are never printed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
 
-from babel.numbers import format_decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
-from server.i18n import BABEL_LOCALES, current_language, gettext, lazy
-from server.labels import label
-from server.models.enums import EventKind, PledgeKind
-from server.pdf_text import in_language
+from server.documents.pdf_text import in_language
+from server.i18n import current_language, gettext, lazy
+from server.i18n.labels import label
+from server.models.enums import EventKind
 from server.reports.figures import (
     AGE_BANDS,
     Breakdown,
@@ -38,20 +36,19 @@ from server.reports.figures import (
     cell_masks,
     dimension_title,
     hidden_counts,
+    share,
 )
-from server.reports.pdf_layout import (
-    INK_SOFT,
+from server.reports.pdf_layout import INK_SOFT, Blocks, build_pdf, shown
+from server.values.clock import EVENT_TIMEZONE
+from server.values.formatting import (
     NO_VALUE,
-    Blocks,
-    build_pdf,
-    clock,
-    long_date,
+    amount_text,
+    decimal,
+    local_date,
+    local_time,
     number,
     percent,
-    share,
-    shown,
 )
-from server.services.events import EVENT_TIMEZONE
 
 FOOTER = lazy("Aggregate figures only; counts from 1 to 4 are shown as <5.")
 PAGE = lazy("Page %(number)s")
@@ -67,6 +64,15 @@ NARRATIVE_SECTIONS = (
     ("recommendations", lazy("Recommendations")),
     ("next_steps", lazy("Next steps")),
 )
+
+
+def _day(value: date | datetime) -> str:
+    return local_date(value, "long")
+
+
+def _clock(value: datetime) -> str:
+    """A time of day on a 24-hour clock, the same in every language (chart axes, agendas)."""
+    return local_time(value, "HH:mm")
 
 
 def report_pdf(figures: EventFigures, narrative: Narrative, *, language: str) -> bytes:
@@ -122,7 +128,7 @@ def _title_page(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
         blocks.text(figures.organisation, size=13, colour=INK_SOFT, space_after=28),
         blocks.text(gettext("Synthesis report"), size=13, bold=True, space_after=6),
         blocks.title(figures.title),
-        blocks.text(label(EventKind(figures.kind)), size=13, colour=INK_SOFT, space_after=22),
+        blocks.text(label(figures.kind), size=13, colour=INK_SOFT, space_after=22),
         blocks.text(_when(figures.starts_at, figures.ends_at), size=12),
         blocks.text(place, size=12),
         PageBreak(),
@@ -133,8 +139,8 @@ def _when(starts_at: datetime, ends_at: datetime) -> str:
     first = starts_at.astimezone(EVENT_TIMEZONE).date()
     last = ends_at.astimezone(EVENT_TIMEZONE).date()
     if first != last:
-        return f"{long_date(starts_at)} – {long_date(ends_at)}"
-    return f"{long_date(starts_at)} · {clock(starts_at)}–{clock(ends_at)}"
+        return f"{_day(starts_at)} – {_day(ends_at)}"
+    return f"{_day(starts_at)} · {_clock(starts_at)}–{_clock(ends_at)}"
 
 
 def _key_figures(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
@@ -172,7 +178,7 @@ def _hour_labels(starts: Sequence[datetime]) -> list[str]:
     every = 1 if len(starts) <= 24 else 2 if len(starts) <= 48 else 4
     local = [start.astimezone(EVENT_TIMEZONE) for start in starts]
     return [
-        clock(start) if start.minute == 0 and start.hour % every == 0 else "" for start in local
+        _clock(start) if start.minute == 0 and start.hour % every == 0 else "" for start in local
     ]
 
 
@@ -213,7 +219,7 @@ def _session_cells(session: SessionAttendance) -> list[str]:
     capacity = NO_VALUE if session.capacity is None else number(session.capacity)
     return [
         session.title,
-        clock(session.starts_at),
+        _clock(session.starts_at),
         capacity,
         number(session.confirmed),
         number(session.attended),
@@ -263,7 +269,7 @@ def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> l
                         name,
                         shown(row.registered, masks[row.key][0]),
                         shown(row.attended, masks[row.key][1]),
-                        share(row.attended, people, masks[row.key][1]),
+                        percent(share(row.attended, people, masks[row.key][1]), missing=""),
                     ]
                     for name, row in zip(labels, rows, strict=True)
                 ],
@@ -281,22 +287,12 @@ def _ordered(breakdown: Breakdown) -> tuple[BreakdownRow, ...]:
     return tuple(sorted(breakdown.rows, key=lambda row: order.get(row.key, len(order))))
 
 
-def _money(amount: Decimal) -> str:
-    value = format_decimal(amount, locale=BABEL_LOCALES[current_language().code])
-    return gettext("%(amount)s MAD") % {"amount": value}
-
-
 def _pledged_and_delivered(total: PledgeTotal) -> tuple[str, str, str]:
     """What was promised, what was delivered (money for co-funding, a quantity otherwise) and
     the delivered share."""
-    if total.kind == PledgeKind.CO_FUNDING:
-        pledged, delivered = total.amount_mad, total.delivered_amount_mad
-        texts = _money(pledged), _money(delivered)
-    else:
-        pledged, delivered = Decimal(total.quantity), Decimal(total.delivered_quantity)
-        texts = number(total.quantity), number(total.delivered_quantity)
+    pledged, delivered = total.pledged, total.delivered
     ratio = percent(float(delivered / pledged)) if pledged else NO_VALUE
-    return (*texts, ratio)
+    return amount_text(total.kind, pledged), amount_text(total.kind, delivered), ratio
 
 
 def _pledge_table(pledges: Sequence[PledgeTotal], blocks: Blocks) -> Flowable:
@@ -311,7 +307,7 @@ def _pledge_table(pledges: Sequence[PledgeTotal], blocks: Blocks) -> Flowable:
             gettext("Delivered share"),
         ],
         [
-            [label(PledgeKind(total.kind)), number(total.pledges), *_pledged_and_delivered(total)]
+            [label(total.kind), number(total.pledges), *_pledged_and_delivered(total)]
             for total in pledges
         ],
         [0.3, 0.12, 0.2, 0.2, 0.18],
@@ -322,7 +318,7 @@ def _ratings(satisfaction: Satisfaction, blocks: Blocks) -> list[Flowable]:
     """The average and how many gave each rating, small counts hidden. Never a comment."""
     if not satisfaction.answers:
         return [blocks.empty(gettext(NO_DATA))]
-    average = NO_VALUE if satisfaction.average is None else number(round(satisfaction.average, 1))
+    average = decimal(satisfaction.average)
     summary = gettext("Average rating: %(average)s out of 5, from %(answers)s answers.") % {
         "average": average,
         "answers": number(satisfaction.answers),
@@ -379,7 +375,7 @@ def _satisfaction(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
 
 def _bulletin(figures: ProgrammeFigures) -> bytes:
     blocks = _blocks()
-    period = f"{long_date(figures.period_start)} – {long_date(figures.period_end)}"
+    period = f"{_day(figures.period_start)} – {_day(figures.period_end)}"
     story = [
         blocks.text(figures.organisation, size=12, colour=INK_SOFT, space_after=8),
         blocks.title(gettext("Programme bulletin")),
@@ -459,7 +455,7 @@ def _employer_table(figures: ProgrammeFigures, blocks: Blocks) -> Flowable:
             rows.append(
                 [
                     employer.employer if index == 0 else "",
-                    label(PledgeKind(total.kind)),
+                    label(total.kind),
                     number(total.pledges),
                     *_pledged_and_delivered(total),
                 ]

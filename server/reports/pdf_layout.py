@@ -5,8 +5,9 @@ graphics; numbers in the reader's locale; the page frame with its footer.
 Text is never given to platypus `Paragraph`, whose markup would need escaping and whose line
 breaking works on the visual order (the first line of an Arabic paragraph would hold its end):
 `Text` breaks lines in logical order and only then shapes and reorders each line
-(`server.pdf_text`). Everything here is pure and reads the current language for its formats:
-render inside `server.pdf_text.in_language`.
+(`server.documents.pdf_text`). Everything here is pure and reads the current language for its
+formats:
+render inside `server.documents.pdf_text.in_language`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Literal
 
-from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
@@ -29,10 +26,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Table, TableStyle
 
-from server.i18n import BABEL_LOCALES, current_language
-from server.pdf_text import ellipsize, fonts, text_width, visual_runs
-from server.reports.figures import is_small
-from server.services.events import EVENT_TIMEZONE
+from server.documents.pdf_text import ellipsize, fonts, text_width, visual_runs
+from server.i18n import current_language
+from server.values.formatting import number
 
 PAGE_WIDTH = A4[0]
 MARGIN = 18 * mm
@@ -50,7 +46,6 @@ INK = HexColor("#1c2321")
 INK_SOFT = HexColor("#4a5552")
 LINE = HexColor("#d8dcd9")
 
-NO_VALUE = "—"
 # Arabic letters reach higher and lower than Latin ones: its lines need more room.
 LEADING, ARABIC_LEADING = 1.45, 1.6
 Align = Literal["start", "end", "centre"]
@@ -59,43 +54,10 @@ Align = Literal["start", "end", "centre"]
 # --- Numbers and dates in the reader's locale ----------------------------------------------------
 
 
-def _locale() -> str:
-    return BABEL_LOCALES[current_language().code]
-
-
-def number(value: int | float | Decimal) -> str:
-    return format_decimal(value, locale=_locale())
-
-
 def shown(count: int, mask: str | None) -> str:
     """A count of a breakdown as published: its mask from `figures.hidden_counts` ("<5", ">4"),
     or the count with the locale's digit grouping."""
     return mask or number(count)
-
-
-def percent(ratio: float | None) -> str:
-    """A share from 0 to 1 as a percentage with at most one decimal (85,3 % in French)."""
-    if ratio is None:
-        return NO_VALUE
-    return format_percent(round(ratio, 3), locale=_locale(), decimal_quantization=False)
-
-
-def share(count: int, total: int, mask: str | None = None) -> str:
-    """`count` as a percentage of `total`; nothing for a hidden count, whose share would give
-    it away."""
-    if mask or is_small(count) or total <= 0:
-        return ""
-    return percent(count / total)
-
-
-def long_date(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        value = value.astimezone(EVENT_TIMEZONE)
-    return format_date(value, "long", locale=_locale())
-
-
-def clock(value: datetime) -> str:
-    return format_time(value.astimezone(EVENT_TIMEZONE), "HH:mm", locale=_locale())
 
 
 # --- Text -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The programme bulletin as a workbook, for donors who recompute: figures in, XLSX bytes out.
 
-Pure, written by `server.exports.xlsx_workbook`: text cells stay text (a name starting with "="
+Pure, written by `server.documents.tables.xlsx_workbook`: text cells stay text (a name starting
+with "="
 is never a formula), control characters are dropped, Arabic sheets read right to left.
 Counts stay numbers, except a breakdown's hidden ones, which are the text "<5" or ">4" as in the
 PDF.
@@ -8,11 +9,11 @@ PDF.
 
 from __future__ import annotations
 
-from server.exports import Cell, Share, Sheet, xlsx_workbook
+from server.documents.pdf_text import in_language
+from server.documents.tables import Cell, Share, Sheet, xlsx_workbook
 from server.i18n import current_language, gettext
-from server.labels import label
+from server.i18n.labels import label
 from server.models.enums import EventKind, PledgeKind
-from server.pdf_text import in_language
 from server.reports.figures import (
     Breakdown,
     PledgeTotal,

@@ -6,9 +6,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.errors import AppError, RateLimited, ValidationFailed
-from server.routes.forms import form_fields, safe_next
-from server.security import Anyone, SignedIn, end_session, requires, signed_in_user, start_session
-from server.services import accounts, employers
+from server.services.accounts import users as accounts
+from server.services.employers import companies as employers
+from server.web.forms import form_fields, safe_next
+from server.web.security import (
+    Anyone,
+    SignedIn,
+    end_session,
+    requires,
+    signed_in_user,
+    start_session,
+)
 
 
 @requires(Anyone())

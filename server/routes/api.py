@@ -1,4 +1,4 @@
-"""The JSON API for scanning devices, under /api/v1 (described in `server.api_schema`).
+"""The JSON API for scanning devices, under /api/v1 (described in `server.routes.api_schema`).
 
 A device authenticates with `Authorization: Bearer <device token>`; its event is the token's
 event, so a device cannot act at another event (another event's badge answers `wrong_event`).
@@ -16,17 +16,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.api_schema import openapi_document
 from server.errors import ValidationFailed
 from server.i18n import gettext, lazy
-from server.security import Anyone, DeviceTokenPolicy, requires
-from server.services.checkin import (
+from server.routes.api_schema import openapi_document
+from server.services.door.checkin import (
     GATE_MAX_LENGTH,
     NONCE_MAX_LENGTH,
     CheckInOutcome,
     perform_checkin,
     search_registrations,
 )
+from server.web.security import Anyone, DeviceTokenPolicy, requires
 
 DEVICE = DeviceTokenPolicy()
 MAX_BODY_BYTES = 8 * 1024

@@ -13,17 +13,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.documents.qr import qr_svg
 from server.errors import NotFound, RateLimited, ValidationFailed
 from server.i18n import lazy
 from server.models import Event, Exhibitor, Registration
-from server.qr import qr_svg
-from server.routes.events_common import path_event
-from server.routes.forms import form_text
-from server.security import ORGANISERS, Anyone, EmployerMemberPolicy, requires
-from server.services import feedback
-from server.services.events import PUBLIC_STATUSES
-from server.services.feedback import FeedbackRefused
-from server.services.signup import attendee_for_token
+from server.routes.manage.common import path_event
+from server.services.events.catalogue import PUBLIC_STATUSES
+from server.services.registrations.signup import attendee_for_token
+from server.services.reporting import feedback
+from server.services.reporting.feedback import FeedbackRefused
+from server.web.forms import form_text
+from server.web.security import ORGANISERS, Anyone, EmployerMemberPolicy, requires
 
 FEEDBACK = "pages/feedback.html"
 POSTER = "pages/manage/feedback_poster.html"

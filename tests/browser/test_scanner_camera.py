@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image
 from playwright.async_api import Browser, Page, async_playwright
 
-from server.codes import ALPHABET
+from server.codes.serials import ALPHABET
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -1,0 +1,45 @@
+"""Sending a person their personal link again, to the phone (and e-mail) we hold."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from server.codes.tokens import hash_token
+from server.errors import ValidationFailed
+from server.models import Attendee
+from server.notifications import messages
+from server.notifications.queue import queue_notice
+from server.services.ratelimit import FailureStore
+from server.values.phones import INVALID_PHONE, normalise_phone
+
+REQUESTS_PER_PHONE = 3
+REQUEST_WINDOW = timedelta(hours=1)
+
+
+async def resend_personal_link(
+    phone_text: str, *, link_for: Callable[[str], str], store: FailureStore
+) -> None:
+    """Make a new personal link and send it to the person's phone and e-mail.
+
+    The answer is the same whether or not the number is known, so nobody learns who signed up;
+    the link only ever goes to the number (or address) on file. A few requests per number and
+    hour at most. Raises ValidationFailed for a number that is not one.
+    """
+    phone = normalise_phone(phone_text)
+    if phone is None:
+        raise ValidationFailed({"phone": INVALID_PHONE})
+    if await store.add(f"personal-link:{phone}", REQUEST_WINDOW) > REQUESTS_PER_PHONE:
+        return
+    attendee = await Attendee.get_or_none(phone=phone, anonymised_at=None)
+    if attendee is None:
+        return
+    token = secrets.token_urlsafe(24)
+    async with in_transaction():
+        await Attendee.filter(id=attendee.id).update(access_token_hash=hash_token(token))
+        await queue_notice(
+            attendee, messages.personal_link(attendee, link_for(token)), organisation_id=None
+        )

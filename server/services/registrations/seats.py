@@ -1,0 +1,227 @@
+"""Taking a seat, joining the waiting list, cancelling: the rules of DESIGN §4.
+
+No overbooking, whatever the number of people signing up at once, on SQLite and PostgreSQL: a seat
+is taken by one conditional UPDATE (`seats_taken < capacity`), which the database decides
+atomically; whoever does not get a seat gets the next waiting position from a counter bumped in
+the same transaction. On PostgreSQL that UPDATE locks the event row until the transaction ends,
+and on SQLite the transaction holds the write lock (BEGIN IMMEDIATE), so positions come out in
+order, without gaps or duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from server.codes.serials import new_badge_serial
+from server.errors import AppError
+from server.i18n import lazy
+from server.models import Attendee, Event, Registration
+from server.models.enums import EventStatus, RegistrationSource, RegistrationStatus
+from server.notifications import queue_confirmation, queue_promotion
+
+ACTIVE_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.PENDING,
+)
+SERIAL_ATTEMPTS = 5  # 30 random bits: a second draw is already rare
+
+
+class RegistrationRefused(AppError):
+    """Sign-up is not possible; `code` says why (`not_open`, `closed`, `full`)."""
+
+    status_code = 409
+
+
+def check_open(event: Event, now: datetime) -> None:
+    """Raise RegistrationRefused unless `event` takes sign-ups at `now`."""
+    if event.status != EventStatus.PUBLISHED:
+        raise RegistrationRefused(lazy("Registration for this event is closed."), code="closed")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationRefused(
+            lazy("Registration for this event is not open yet."), code="not_open"
+        )
+    if (event.registration_closes_at and now >= event.registration_closes_at) or (
+        now >= event.ends_at
+    ):
+        raise RegistrationRefused(lazy("Registration for this event is closed."), code="closed")
+
+
+async def take_seat(event_id: int) -> bool:
+    """Take one seat if one is left: a single conditional UPDATE, true when it succeeded."""
+    changed = await Event.filter(
+        Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), id=event_id
+    ).update(seats_taken=F("seats_taken") + 1)
+    return changed == 1
+
+
+async def next_waiting_position(event_id: int) -> int:
+    """Hand out the next waiting position. Call inside a transaction: the UPDATE holds the
+    event row (PostgreSQL) or the write lock (SQLite) until it ends, so no two callers get the
+    same number."""
+    await Event.filter(id=event_id).update(waitlist_last_position=F("waitlist_last_position") + 1)
+    return await Event.get(id=event_id).values_list("waitlist_last_position", flat=True)  # type: ignore[return-value]
+
+
+async def register(
+    event: Event,
+    attendee_id: int,
+    *,
+    source: RegistrationSource = RegistrationSource.ONLINE,
+    answers: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> tuple[Registration, bool]:
+    """Register an attendee: a seat if one is left, else the waiting list; for an event that
+    asks for approval, an online sign-up waits for the organiser's decision instead.
+
+    Returns the registration and whether it is new; signing up again returns the existing active
+    registration unchanged. Raises RegistrationRefused (`not_open`, `closed`, `full`).
+    """
+    now = now or datetime.now(UTC)
+    existing = await Registration.get_or_none(
+        event_id=event.id, attendee_id=attendee_id, status__in=ACTIVE_STATUSES
+    )
+    if existing is not None:
+        return existing, False
+    if source != RegistrationSource.WALK_IN:
+        check_open(event, now)
+    try:
+        async with in_transaction():
+            if event.requires_approval and source == RegistrationSource.ONLINE:
+                status, position = RegistrationStatus.PENDING, None
+            else:
+                status, position = await _place(event, source)
+            registration = await _save(event.id, attendee_id, status, position, source, answers)
+    except IntegrityError:
+        # The same person signed up twice at the same instant: the unique constraint kept one.
+        existing = await Registration.get(event_id=event.id, attendee_id=attendee_id)
+        return existing, False
+    return registration, True
+
+
+async def _place(event: Event, source: RegistrationSource) -> tuple[RegistrationStatus, int | None]:
+    """A seat if one is left, else the next waiting position. Call inside a transaction."""
+    if await take_seat(event.id):
+        return RegistrationStatus.CONFIRMED, None
+    if event.waitlist_enabled and source != RegistrationSource.WALK_IN:
+        return RegistrationStatus.WAITLISTED, await next_waiting_position(event.id)
+    raise RegistrationRefused(lazy("This event is full and has no waiting list."), code="full")
+
+
+class AlreadyDecided(AppError):
+    status_code = 409
+    code = "already_decided"
+
+
+async def approve(registration_id: int) -> Registration:
+    """Accept a sign-up that waited for approval: a seat if one is left, else the waiting list;
+    the person is told. Raises RegistrationRefused (`full`) or AlreadyDecided."""
+    async with in_transaction():
+        registration = await Registration.get(id=registration_id).select_related("event")
+        if registration.status != RegistrationStatus.PENDING:
+            raise AlreadyDecided(lazy("This registration has already been decided."))
+        status, position = await _place(registration.event, registration.source)
+        changed = await Registration.filter(
+            id=registration_id, status=RegistrationStatus.PENDING
+        ).update(status=status, waitlist_position=position)
+        if not changed:  # decided by someone else meanwhile: the seat taken above is given back
+            raise AlreadyDecided(lazy("This registration has already been decided."))
+        await registration.refresh_from_db()
+        attendee = await Attendee.get(id=registration.attendee_id)
+        await queue_confirmation(attendee, [registration])
+    return registration
+
+
+async def decline(registration_id: int, *, now: datetime | None = None) -> None:
+    """Turn down a sign-up that waited for approval. Raises AlreadyDecided."""
+    changed = await Registration.filter(
+        id=registration_id, status=RegistrationStatus.PENDING
+    ).update(status=RegistrationStatus.CANCELLED, cancelled_at=now or datetime.now(UTC))
+    if not changed:
+        raise AlreadyDecided(lazy("This registration has already been decided."))
+
+
+async def _save(
+    event_id: int,
+    attendee_id: int,
+    status: RegistrationStatus,
+    position: int | None,
+    source: RegistrationSource,
+    answers: dict[str, str] | None,
+) -> Registration:
+    """Insert the row, or revive a cancelled one (the pair event–attendee is unique)."""
+    fields = {
+        "status": status,
+        "waitlist_position": position,
+        "source": source,
+        "answers": answers or {},
+        "cancelled_at": None,
+        "created_at": datetime.now(UTC),
+    }
+    cancelled = await Registration.get_or_none(
+        event_id=event_id, attendee_id=attendee_id, status=RegistrationStatus.CANCELLED
+    )
+    if cancelled is not None:
+        await Registration.filter(id=cancelled.id).update(**fields)
+        return await Registration.get(id=cancelled.id)
+    for _ in range(SERIAL_ATTEMPTS):
+        serial = new_badge_serial()
+        if not await Registration.exists(badge_serial=serial):
+            break
+    return await Registration.create(
+        event_id=event_id, attendee_id=attendee_id, badge_serial=serial, **fields
+    )
+
+
+async def cancel(registration_id: int, *, now: datetime | None = None) -> Registration | None:
+    """Cancel a registration; a freed seat goes to the first person waiting.
+
+    Returns the promoted registration, if any. Cancelling twice changes nothing.
+    """
+    now = now or datetime.now(UTC)
+    cancelled = {
+        "status": RegistrationStatus.CANCELLED,
+        "cancelled_at": now,
+        "waitlist_position": None,
+    }
+    async with in_transaction():
+        registration = await Registration.get(id=registration_id)
+        # Decided by conditional updates, not by the row read above: a concurrent cancellation
+        # may have promoted this very person in between.
+        freed_seat = await Registration.filter(
+            id=registration_id, status=RegistrationStatus.CONFIRMED
+        ).update(**cancelled)
+        if not freed_seat:
+            await Registration.filter(
+                id=registration_id,
+                status__in=(RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING),
+            ).update(**cancelled)
+            return None
+        await Event.filter(id=registration.event_id).update(seats_taken=F("seats_taken") - 1)
+        return await promote_first_waiting(registration.event_id)
+
+
+async def promote_first_waiting(event_id: int) -> Registration | None:
+    """Give a free seat to the first person in line, and queue the news for them. Call inside
+    a transaction."""
+    while True:
+        first = (
+            await Registration.filter(event_id=event_id, status=RegistrationStatus.WAITLISTED)
+            .order_by("waitlist_position")
+            .first()
+        )
+        if first is None or not await take_seat(event_id):
+            return None
+        promoted = await Registration.filter(
+            id=first.id, status=RegistrationStatus.WAITLISTED
+        ).update(status=RegistrationStatus.CONFIRMED, waitlist_position=None)
+        if promoted:
+            registration = await Registration.get(id=first.id)
+            await queue_promotion(registration)
+            return registration
+        # Someone cancelled that person in between: give the seat back and try the next one.
+        await Event.filter(id=event_id).update(seats_taken=F("seats_taken") - 1)
