@@ -56,7 +56,7 @@ from server.models.enums import (
 from server.services.employers import interests
 from server.services.employers.companies import LOGO_FOLDER
 from server.values.clock import today_in_morocco
-from server.web.security import EmployerMemberPolicy
+from server.web.policies import EmployerMemberPolicy
 from tests.support import (
     csrf_from,
     html,

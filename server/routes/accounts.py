@@ -9,14 +9,8 @@ from server.errors import AppError, RateLimited, ValidationFailed
 from server.services.accounts import users as accounts
 from server.services.employers import companies as employers
 from server.web.forms import form_fields, safe_next
-from server.web.security import (
-    Anyone,
-    SignedIn,
-    end_session,
-    requires,
-    signed_in_user,
-    start_session,
-)
+from server.web.policies import Anyone, SignedIn, requires
+from server.web.security import end_session, signed_in_user, start_session
 
 
 @requires(Anyone())

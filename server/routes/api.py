@@ -26,7 +26,7 @@ from server.services.door.checkin import (
     perform_checkin,
     search_registrations,
 )
-from server.web.security import Anyone, DeviceTokenPolicy, requires
+from server.web.policies import Anyone, DeviceTokenPolicy, requires
 
 DEVICE = DeviceTokenPolicy()
 MAX_BODY_BYTES = 8 * 1024

@@ -23,7 +23,7 @@ from server.services.registrations.signup import attendee_for_token
 from server.services.reporting import feedback
 from server.services.reporting.feedback import FeedbackRefused
 from server.web.forms import form_text
-from server.web.security import ORGANISERS, Anyone, EmployerMemberPolicy, requires
+from server.web.policies import ORGANISERS, Anyone, EmployerMemberPolicy, requires
 
 FEEDBACK = "pages/feedback.html"
 POSTER = "pages/manage/feedback_poster.html"

@@ -16,7 +16,8 @@ from server.models import Employer
 from server.models.enums import EmployerStatus
 from server.services.employers import exhibitors
 from server.services.employers.exhibitors import BoothRefused
-from server.web.security import EmployerMemberPolicy, requires, signed_in_user
+from server.web.policies import EmployerMemberPolicy, requires
+from server.web.security import signed_in_user
 
 FAIRS = "pages/employer/fairs.html"
 FLASH_KEY = "fairs_flash"

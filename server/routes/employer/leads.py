@@ -29,7 +29,8 @@ from server.services.employers.leads import LeadRow, LeadScan, LeadScanRefused
 from server.services.events.catalogue import PUBLIC_STATUSES
 from server.web.downloads import download, safe_name
 from server.web.forms import form_fields
-from server.web.security import EmployerMemberPolicy, requires, signed_in_user
+from server.web.policies import EmployerMemberPolicy, requires
+from server.web.security import signed_in_user
 
 SCANNER = "pages/employer/lead_scanner.html"
 LEADS = "pages/employer/leads.html"

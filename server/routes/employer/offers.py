@@ -23,7 +23,8 @@ from server.services.employers.interests import Candidate, InterestRefused
 from server.services.employers.offers import OfferForm, OfferRefused
 from server.values.formatting import local_date
 from server.web.forms import form_text
-from server.web.security import EmployerMemberPolicy, requires, signed_in_user
+from server.web.policies import EmployerMemberPolicy, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "offer_flash"
 OFFERS = "pages/employer/offers.html"

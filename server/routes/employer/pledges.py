@@ -27,7 +27,8 @@ from server.services.employers.pledges import (
 )
 from server.values.clock import today_in_morocco
 from server.web.forms import form_text
-from server.web.security import EmployerMemberPolicy, requires, signed_in_user
+from server.web.policies import EmployerMemberPolicy, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "pledge_flash"
 PLEDGES = "pages/employer/pledges.html"

@@ -27,7 +27,8 @@ from server.services.employers import companies as employers
 from server.services.employers.companies import CompanyForm, EmployerChangeRefused
 from server.services.employers.dashboard import employer_dashboard
 from server.web.forms import form_text
-from server.web.security import EmployerMemberPolicy, requires, signed_in_user
+from server.web.policies import EmployerMemberPolicy, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "employer_flash"
 DASHBOARD = "pages/employer/dashboard.html"

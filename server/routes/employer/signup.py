@@ -20,7 +20,8 @@ from server.models.enums import CompanySize
 from server.services.employers import companies as employers
 from server.services.employers.companies import CompanyForm, InvitationRefused, MemberForm
 from server.web.forms import form_text
-from server.web.security import Anyone, requires, signed_in_user, start_session
+from server.web.policies import Anyone, requires
+from server.web.security import signed_in_user, start_session
 
 SIGNUP = "pages/employer/signup.html"
 JOIN = "pages/employer/join.html"

@@ -19,7 +19,7 @@ from server.routes.manage.common import path_event
 from server.services.door.attendance import event_attendance
 from server.services.registrations.badges import event_badges
 from server.web.downloads import safe_name, streamed_download
-from server.web.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires
+from server.web.policies import CHECKIN_STAFF, ORGANISERS, may_organise, requires
 from server.web.streaming import stream_from_thread
 
 ATTENDANCE = "pages/manage/attendance.html"

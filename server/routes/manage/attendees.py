@@ -29,7 +29,8 @@ from server.services.registrations.seats import approve, decline
 from server.values.numbers import parse_count
 from server.web.downloads import download, safe_name
 from server.web.forms import form_text
-from server.web.security import CHECKIN_STAFF, ORGANISERS, may_organise, requires, signed_in_user
+from server.web.policies import CHECKIN_STAFF, ORGANISERS, may_organise, requires
+from server.web.security import signed_in_user
 from server.web.templating import path_for
 
 ATTENDEES = "pages/manage/attendees.html"

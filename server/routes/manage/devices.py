@@ -15,7 +15,8 @@ from server.models import Event
 from server.routes.manage.common import path_event
 from server.services.door import devices as device_tokens
 from server.web.forms import form_fields
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 DEVICES = "pages/manage/devices.html"
 

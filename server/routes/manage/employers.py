@@ -16,7 +16,8 @@ from server.services.employers import companies as employers
 from server.services.employers.companies import REVIEWED_STATUSES, EmployerChangeRefused
 from server.values.numbers import parse_count
 from server.web.forms import form_text
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "employers_flash"
 EMPLOYERS = "pages/manage/employers.html"

@@ -26,7 +26,8 @@ from server.services.events.admin import (
     QuestionForm,
 )
 from server.web.forms import form_text
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "event_flash"
 EVENT_FORM = "pages/manage/event_form.html"

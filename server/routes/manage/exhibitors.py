@@ -19,7 +19,8 @@ from server.models.enums import EventKind
 from server.routes.manage.common import path_event
 from server.services.employers import exhibitors
 from server.web.forms import form_fields
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 EXHIBITORS = "pages/manage/exhibitors.html"
 FLASH_KEY = "exhibitors_flash"

@@ -19,7 +19,7 @@ from server.services.reporting.exports import DATASETS, FORMATS
 from server.values.clock import today_in_morocco
 from server.values.numbers import parse_count
 from server.web.downloads import download, safe_name
-from server.web.security import ORGANISERS, requires
+from server.web.policies import ORGANISERS, requires
 
 EXPORTS = "pages/manage/exports.html"
 

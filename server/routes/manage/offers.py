@@ -19,7 +19,8 @@ from server.services.employers import offers
 from server.services.employers.offers import MODERATION_STATUSES, OfferRefused
 from server.values.numbers import parse_count
 from server.web.forms import form_text
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "offer_review_flash"
 OFFERS = "pages/manage/offers.html"

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from server.services.outbox import CHANNEL_LABELS, STATUS_LABELS, outbox_messages
 from server.values.numbers import parse_count
-from server.web.security import ORGANISERS, requires
+from server.web.policies import ORGANISERS, requires
 
 
 @requires(ORGANISERS)

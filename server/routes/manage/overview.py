@@ -8,7 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from server.services.accounts import organisations
 from server.services.accounts import users as accounts
 from server.services.events import catalogue as events
-from server.web.security import ORGANISERS, SignedIn, requires, signed_in_user
+from server.web.policies import ORGANISERS, SignedIn, requires
+from server.web.security import signed_in_user
 
 
 @requires(SignedIn())

@@ -22,7 +22,8 @@ from server.services.employers import pledges
 from server.services.employers.pledges import PledgeFilters, PledgeOverview
 from server.values.clock import today_in_morocco
 from server.web.forms import form_text
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "pledge_review_flash"
 PLEDGES = "pages/manage/pledges.html"

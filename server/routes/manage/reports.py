@@ -28,7 +28,8 @@ from server.services.reporting import synthesis as reporting
 from server.services.reporting.synthesis import NARRATIVE_FIELDS, ReportForm, ReportRefused
 from server.web.downloads import download, safe_name
 from server.web.forms import form_fields
-from server.web.security import ORGANISERS, requires, signed_in_user
+from server.web.policies import ORGANISERS, requires
+from server.web.security import signed_in_user
 
 FLASH_KEY = "report_flash"
 EDITOR = "pages/manage/report_editor.html"

@@ -37,7 +37,8 @@ from server.services.door.checkin import (
 )
 from server.values.numbers import parse_count
 from server.web.forms import form_fields
-from server.web.security import CHECKIN_STAFF, requires, signed_in_user
+from server.web.policies import CHECKIN_STAFF, requires
+from server.web.security import signed_in_user
 
 SCANNER = "pages/manage/scanner.html"
 CODE_MAX_LENGTH = 1000  # far above any badge code; longer is not a scan

@@ -34,7 +34,7 @@ from server.services.registrations.signup import SignUpForm, attendee_for_token,
 from server.services.reporting import feedback
 from server.values.formatting import local_time
 from server.web.downloads import download
-from server.web.security import Anyone, requires
+from server.web.policies import Anyone, requires
 
 TEXT_FIELDS = (
     "phone",

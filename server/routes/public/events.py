@@ -12,7 +12,7 @@ from server.i18n.labels import label
 from server.models.enums import EventKind
 from server.services.employers.exhibitors import exhibitor_offers
 from server.services.events import catalogue as events
-from server.web.security import Anyone, requires
+from server.web.policies import Anyone, requires
 
 
 @requires(Anyone())

@@ -25,7 +25,7 @@ from server.services.employers.offers import OfferFilters
 from server.services.registrations.signup import attendee_for_token
 from server.values.numbers import parse_count
 from server.web.forms import form_text
-from server.web.security import Anyone, requires
+from server.web.policies import Anyone, requires
 
 BOARD = "pages/offers.html"
 OFFER = "pages/offer.html"

@@ -23,7 +23,7 @@ from server.reports import pdf
 from server.reports.figures import EventFigures, Narrative
 from server.services.reporting import synthesis as reporting
 from server.web.downloads import download, safe_name
-from server.web.security import Anyone, requires
+from server.web.policies import Anyone, requires
 
 REPORT = "pages/report.html"
 # A published report changes only when its organisers edit it: a short cache absorbs a donor's
