@@ -169,3 +169,31 @@ async def test_an_event_with_approval_keeps_sign_ups_pending_until_decided(db):
     with pytest.raises(AlreadyDecided):
         await decline(pending[2].id)
     assert await OutboxMessage.filter(attendee_id__in=[first.id, second.id]).count() == 2
+
+
+async def test_cancellations_racing_promotions_leave_everyone_told_cancelled_cancelled(db):
+    """Confirmed and waiting people cancel all at once, so a waiting person may be promoted by
+    someone else's cancellation while cancelling: nobody told "cancelled" may keep a seat, and
+    the seats counter must match the confirmed rows."""
+    event = await make_event(capacity=20)
+    people = await make_attendees(100)
+    registrations = [(await register(event, person.id))[0] for person in people]
+    confirmed, waiting = registrations[:20], registrations[20:80]
+    # Each confirmed person leaves beside the waiting person their seat would go to.
+    leaving = [r for pair in zip(confirmed, waiting, strict=False) for r in pair] + waiting[20:]
+    await asyncio.gather(*(cancel(registration.id) for registration in leaving))
+    statuses = dict(await Registration.all().values_list("id", "status"))
+    assert {statuses[r.id] for r in leaving} == {RegistrationStatus.CANCELLED}
+    assert {statuses[r.id] for r in registrations[80:]} == {RegistrationStatus.CONFIRMED}
+    await event.refresh_from_db()
+    assert event.seats_taken == list(statuses.values()).count(RegistrationStatus.CONFIRMED) == 20
+
+
+async def test_a_cancelled_person_signing_up_twice_at_once_is_registered_once(db):
+    event = await make_event(capacity=5, requires_approval=True)
+    (person,) = await make_attendees(1)
+    await cancel((await register(event, person.id))[0].id)
+    results = await asyncio.gather(*(register(event, person.id) for _ in range(10)))
+    assert [created for _, created in results].count(True) == 1
+    assert {registration.id for registration, _ in results} == {results[0][0].id}
+    assert (await Registration.get(id=results[0][0].id)).status == RegistrationStatus.PENDING

@@ -16,7 +16,12 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.services.door.walk_in import AlreadyCheckedIn, WalkInForm, register_walk_in
+from server.services.door.walk_in import (
+    AlreadyCheckedIn,
+    WalkInForm,
+    WalkInRefused,
+    register_walk_in,
+)
 from server.services.registrations.seats import register
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
@@ -198,6 +203,55 @@ async def test_a_waiting_person_at_the_door_gets_a_free_seat(client, fair):
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.waitlist_position is None
     assert (await Event.get(id=fair.id)).seats_taken == 1
+
+
+async def waiting_people(event: Event, count: int) -> list[WalkInForm]:
+    """`count` people on the waiting list of `event`, as the door would type them."""
+    now = datetime.now(UTC)
+    forms = []
+    for n in range(count):
+        attendee = await Attendee.create(
+            first_name=f"P{n}", last_name="W", phone=f"+2126{n:08d}", consent_processing_at=now
+        )
+        await Registration.create(
+            event=event,
+            attendee=attendee,
+            status=RegistrationStatus.WAITLISTED,
+            waitlist_position=n + 1,
+            badge_serial=f"WAIT{n:04d}",
+        )
+        forms.append(
+            WalkInForm(phone=attendee.phone, first_name="P", last_name="W", consent_processing=True)
+        )
+    return forms
+
+
+async def test_a_waiting_person_at_the_door_of_a_full_event_keeps_their_place(fair):
+    await Event.filter(id=fair.id).update(capacity=0)
+    (form,) = await waiting_people(fair, 1)
+    with pytest.raises(WalkInRefused) as refusal:
+        await register_walk_in(fair, form, staff=None)
+    assert refusal.value.code == "waitlisted"
+    registration = await Registration.get()
+    assert (registration.status, registration.waitlist_position) == (
+        RegistrationStatus.WAITLISTED,
+        1,
+    )
+    assert (await Event.get(id=fair.id)).seats_taken == 0
+
+
+async def test_waiting_people_at_several_doors_at_once_fill_the_free_seats_only(fair):
+    await Event.filter(id=fair.id).update(capacity=3)
+    forms = await waiting_people(fair, 10)
+    results = await asyncio.gather(
+        *(register_walk_in(fair, form, staff=None) for form in forms), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert {getattr(r, "code", r) for r in refused} == {"waitlisted"}
+    assert len(refused) == 7
+    confirmed = await Registration.filter(status=RegistrationStatus.CONFIRMED).count()
+    assert confirmed == (await Event.get(id=fair.id)).seats_taken == 3
+    assert await CheckIn.all().count() == 3
 
 
 async def test_two_doors_typing_the_same_person_at_once_check_them_in_once(fair):

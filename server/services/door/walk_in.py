@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.errors import AppError, ValidationFailed
@@ -26,7 +25,12 @@ from server.models.enums import (
     RegistrationStatus,
 )
 from server.services.door.checkin import GATE_MAX_LENGTH, admit
-from server.services.registrations.seats import RegistrationRefused, register, take_seat
+from server.services.registrations.seats import (
+    RegistrationRefused,
+    Seating,
+    register,
+    seat_waiting,
+)
 from server.services.registrations.signup import NAME_MAX_LENGTH
 from server.values.phones import INVALID_PHONE, normalise_phone
 
@@ -200,17 +204,11 @@ async def _seat(registration: Registration, event: Event) -> Registration:
     if registration.status == RegistrationStatus.CONFIRMED:
         return registration
     if registration.status == RegistrationStatus.WAITLISTED:
-        if await take_seat(event.id):
-            promoted = await Registration.filter(
-                id=registration.id, status=RegistrationStatus.WAITLISTED
-            ).update(status=RegistrationStatus.CONFIRMED, waitlist_position=None)
-            if promoted:
-                return await Registration.get(id=registration.id)
-            # Promoted or cancelled meanwhile: give the seat back and look again.
-            await Event.filter(id=event.id).update(seats_taken=F("seats_taken") - 1)
-        current = await Registration.get(id=registration.id)
-        if current.status == RegistrationStatus.CONFIRMED:
-            return current
+        if await seat_waiting(registration.id, event.id) != Seating.NO_SEAT_FREE:
+            # Seated here, or moved by someone else meanwhile: the row says which.
+            current = await Registration.get(id=registration.id)
+            if current.status != RegistrationStatus.WAITLISTED:
+                return await _seat(current, event)
         raise WalkInRefused(
             lazy("This person is on the waiting list and no seat is free."), code="waitlisted"
         )

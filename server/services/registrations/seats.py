@@ -6,11 +6,18 @@ atomically; whoever does not get a seat gets the next waiting position from a co
 the same transaction. On PostgreSQL that UPDATE locks the event row until the transaction ends,
 and on SQLite the transaction holds the write lock (BEGIN IMMEDIATE), so positions come out in
 order, without gaps or duplicates.
+
+Every change of a registration's state is a conditional UPDATE on the state it was read in
+(`move`), and every seat moves through `take_seat` and `give_back_seat`: a caller that loses a
+race reads the row again instead of writing over what another transaction decided. On
+PostgreSQL a cancellation and a promotion of the same waiting person do run side by side.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -59,6 +66,47 @@ async def take_seat(event_id: int) -> bool:
     return changed == 1
 
 
+async def give_back_seat(event_id: int) -> None:
+    """Free a seat taken by `take_seat`. Call in the transaction that took it, or for a
+    registration that stopped holding it."""
+    await Event.filter(id=event_id).update(seats_taken=F("seats_taken") - 1)
+
+
+async def move(registration_id: int, read_status: RegistrationStatus, **values: Any) -> bool:
+    """Write `values` to a registration still in the state it was read in (`read_status`); false
+    when another transaction changed it first, and nothing was written."""
+    changed = await Registration.filter(id=registration_id, status=read_status).update(**values)
+    return changed == 1
+
+
+class Seating(StrEnum):
+    """What became of a waiting person offered a seat (`seat_waiting`)."""
+
+    SEATED = "seated"
+    NO_SEAT_FREE = "no_seat_free"
+    NOT_WAITING = "not_waiting"  # promoted, cancelled or seated by someone else meanwhile
+
+
+async def seat_waiting(registration_id: int, event_id: int) -> Seating:
+    """Give a person on the waiting list a seat, if one is free and they are still waiting.
+
+    The promotion after a cancellation and the door (a waiting person who turns up) both move
+    people this way. The seat is taken first, then the person moved on their waiting state; a
+    person no longer waiting gives the seat back. Call inside a transaction.
+    """
+    if not await take_seat(event_id):
+        return Seating.NO_SEAT_FREE
+    if await move(
+        registration_id,
+        RegistrationStatus.WAITLISTED,
+        status=RegistrationStatus.CONFIRMED,
+        waitlist_position=None,
+    ):
+        return Seating.SEATED
+    await give_back_seat(event_id)
+    return Seating.NOT_WAITING
+
+
 async def next_waiting_position(event_id: int) -> int:
     """Hand out the next waiting position. Call inside a transaction: the UPDATE holds the
     event row (PostgreSQL) or the write lock (SQLite) until it ends, so no two callers get the
@@ -96,8 +144,9 @@ async def register(
             else:
                 status, position = await _place(event, source)
             registration = await _save(event.id, attendee_id, status, position, source, answers)
-    except IntegrityError:
-        # The same person signed up twice at the same instant: the unique constraint kept one.
+    except (IntegrityError, _SignedUpMeanwhile):
+        # The same person signed up twice at the same instant: the unique constraint, or the
+        # revival of their cancelled row, kept one.
         existing = await Registration.get(event_id=event.id, attendee_id=attendee_id)
         return existing, False
     return registration, True
@@ -125,10 +174,9 @@ async def approve(registration_id: int) -> Registration:
         if registration.status != RegistrationStatus.PENDING:
             raise AlreadyDecided(lazy("This registration has already been decided."))
         status, position = await _place(registration.event, registration.source)
-        changed = await Registration.filter(
-            id=registration_id, status=RegistrationStatus.PENDING
-        ).update(status=status, waitlist_position=position)
-        if not changed:  # decided by someone else meanwhile: the seat taken above is given back
+        if not await move(
+            registration_id, RegistrationStatus.PENDING, status=status, waitlist_position=position
+        ):  # decided by someone else meanwhile: the seat taken above is given back
             raise AlreadyDecided(lazy("This registration has already been decided."))
         await registration.refresh_from_db()
         attendee = await Attendee.get(id=registration.attendee_id)
@@ -138,11 +186,17 @@ async def approve(registration_id: int) -> Registration:
 
 async def decline(registration_id: int, *, now: datetime | None = None) -> None:
     """Turn down a sign-up that waited for approval. Raises AlreadyDecided."""
-    changed = await Registration.filter(
-        id=registration_id, status=RegistrationStatus.PENDING
-    ).update(status=RegistrationStatus.CANCELLED, cancelled_at=now or datetime.now(UTC))
-    if not changed:
+    if not await move(
+        registration_id,
+        RegistrationStatus.PENDING,
+        status=RegistrationStatus.CANCELLED,
+        cancelled_at=now or datetime.now(UTC),
+    ):
         raise AlreadyDecided(lazy("This registration has already been decided."))
+
+
+class _SignedUpMeanwhile(Exception):
+    """Another sign-up of the same person revived their cancelled registration first."""
 
 
 async def _save(
@@ -166,7 +220,8 @@ async def _save(
         event_id=event_id, attendee_id=attendee_id, status=RegistrationStatus.CANCELLED
     )
     if cancelled is not None:
-        await Registration.filter(id=cancelled.id).update(**fields)
+        if not await move(cancelled.id, RegistrationStatus.CANCELLED, **fields):
+            raise _SignedUpMeanwhile
         return await Registration.get(id=cancelled.id)
     for _ in range(SERIAL_ATTEMPTS):
         serial = new_badge_serial()
@@ -180,28 +235,28 @@ async def _save(
 async def cancel(registration_id: int, *, now: datetime | None = None) -> Registration | None:
     """Cancel a registration; a freed seat goes to the first person waiting.
 
-    Returns the promoted registration, if any. Cancelling twice changes nothing.
+    Returns the promoted registration, if any. Cancelling twice changes nothing. The row is
+    moved on the state it was read in: a waiting person promoted by someone else's cancellation
+    at the same instant is read again, found confirmed, and their seat is freed, so whoever is
+    told "cancelled" holds no seat.
     """
     now = now or datetime.now(UTC)
-    cancelled = {
-        "status": RegistrationStatus.CANCELLED,
-        "cancelled_at": now,
-        "waitlist_position": None,
-    }
     async with in_transaction():
-        registration = await Registration.get(id=registration_id)
-        # Decided by conditional updates, not by the row read above: a concurrent cancellation
-        # may have promoted this very person in between.
-        freed_seat = await Registration.filter(
-            id=registration_id, status=RegistrationStatus.CONFIRMED
-        ).update(**cancelled)
-        if not freed_seat:
-            await Registration.filter(
-                id=registration_id,
-                status__in=(RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING),
-            ).update(**cancelled)
+        while True:
+            registration = await Registration.get(id=registration_id)
+            if registration.status == RegistrationStatus.CANCELLED:
+                return None
+            if await move(
+                registration_id,
+                registration.status,
+                status=RegistrationStatus.CANCELLED,
+                cancelled_at=now,
+                waitlist_position=None,
+            ):
+                break
+        if registration.status != RegistrationStatus.CONFIRMED:
             return None
-        await Event.filter(id=registration.event_id).update(seats_taken=F("seats_taken") - 1)
+        await give_back_seat(registration.event_id)
         return await promote_first_waiting(registration.event_id)
 
 
@@ -214,14 +269,13 @@ async def promote_first_waiting(event_id: int) -> Registration | None:
             .order_by("waitlist_position")
             .first()
         )
-        if first is None or not await take_seat(event_id):
+        if first is None:
             return None
-        promoted = await Registration.filter(
-            id=first.id, status=RegistrationStatus.WAITLISTED
-        ).update(status=RegistrationStatus.CONFIRMED, waitlist_position=None)
-        if promoted:
+        seating = await seat_waiting(first.id, event_id)
+        if seating == Seating.NO_SEAT_FREE:
+            return None
+        if seating == Seating.SEATED:
             registration = await Registration.get(id=first.id)
             await queue_promotion(registration)
             return registration
-        # Someone cancelled that person in between: give the seat back and try the next one.
-        await Event.filter(id=event_id).update(seats_taken=F("seats_taken") - 1)
+        # That person left the line in between: try the next one.
