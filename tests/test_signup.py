@@ -207,6 +207,18 @@ async def test_300_people_signing_up_at_once_for_100_seats_through_the_form(clie
     assert await Attendee.all().count() == 300
 
 
+async def test_ten_identical_first_sign_ups_at_once_make_one_person_registered_once(client, fair):
+    token = csrf_from(await client.get("/events/salon/register"))
+    form = {**valid_form(), "csrf_token": token}
+    responses = await asyncio.gather(
+        *(client.post("/events/salon/register", data=form) for _ in range(10))
+    )
+    assert {response.status_code for response in responses} == {303}
+    person = await Attendee.get(phone="+212612345678")
+    assert await Attendee.all().count() == 1
+    assert await Registration.filter(attendee_id=person.id).count() == 1
+
+
 async def add_questions(event: Event) -> list[CustomQuestion]:
     return [
         await CustomQuestion.create(

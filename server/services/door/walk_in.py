@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.errors import AppError, ValidationFailed
@@ -25,6 +24,7 @@ from server.models.enums import (
     RegistrationStatus,
 )
 from server.services.door.checkin import GATE_MAX_LENGTH, admit
+from server.services.registrations.people import find_or_create_attendee
 from server.services.registrations.seats import (
     RegistrationRefused,
     Seating,
@@ -145,9 +145,19 @@ async def register_walk_in(
         )
     now = now or datetime.now(UTC)
     gate = form.gate.strip()
+    phone = normalise_phone(form.phone)
+    assert phone is not None  # validate() refused any other
     # One unit of work: a refusal (full event) leaves no half-made person behind.
     async with in_transaction():
-        attendee = await _find_or_create_attendee(form, now)
+        attendee, _ = await find_or_create_attendee(
+            phone,
+            {
+                "first_name": form.first_name.strip(),
+                "last_name": form.last_name.strip(),
+                "gender": form.gender,
+                "consent_processing_at": now,
+            },
+        )
         try:
             registration, created = await register(
                 event, attendee.id, source=RegistrationSource.WALK_IN, now=now
@@ -175,26 +185,6 @@ async def register_walk_in(
     if not entered:
         raise AlreadyCheckedIn(attendee.full_name, current.checked_in_at, current.checked_in_gate)
     return WalkInOutcome(attendee, current, created)
-
-
-async def _find_or_create_attendee(form: WalkInForm, now: datetime) -> Attendee:
-    """The person with this phone number; a person already known keeps the profile they gave."""
-    phone = normalise_phone(form.phone)
-    attendee = await Attendee.get_or_none(phone=phone)
-    if attendee is not None:
-        return attendee
-    try:
-        async with in_transaction():
-            return await Attendee.create(
-                phone=phone,
-                first_name=form.first_name.strip(),
-                last_name=form.last_name.strip(),
-                gender=form.gender,
-                consent_processing_at=now,
-            )
-    except IntegrityError:
-        # Another door created the same person at the same instant: the unique phone kept one.
-        return await Attendee.get(phone=phone)
 
 
 async def _seat(registration: Registration, event: Event) -> Registration:

@@ -17,6 +17,7 @@ from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EducationLevel, Gender, LegalStatus
 from server.notifications import queue_confirmation
 from server.services.events.questions import check_answers
+from server.services.registrations.people import find_or_create_attendee
 from server.services.registrations.seats import RegistrationRefused, register
 from server.values.numbers import parse_count
 from server.values.phones import INVALID_PHONE, normalise_phone
@@ -124,7 +125,8 @@ async def sign_up(
 ) -> SignUpOutcome:
     """Register a person for `event` and the chosen sessions.
 
-    The person is found by phone number, or created. Someone already registered gets their
+    The person is found by phone number, or created (`find_or_create_attendee`, which also
+    settles two first sign-ups of one number at once). Someone already registered gets their
     registration back, not a second one. A new registration queues its confirmation, with the
     personal link (`personal_link(token)`) for a person just created. Raises ValidationFailed
     (field errors) or RegistrationRefused (closed, full).
@@ -134,30 +136,30 @@ async def sign_up(
         raise ValidationFailed(errors)
     answers = check_answers(list(questions), form.answers)[0]
     phone = normalise_phone(form.phone)
+    assert phone is not None  # validate() refused any other
     now = datetime.now(UTC)
-    attendee = await Attendee.get_or_none(phone=phone)
-    token: str | None = None
+    new_token = secrets.token_urlsafe(24)
+    profile = {
+        "first_name": form.first_name.strip(),
+        "last_name": form.last_name.strip(),
+        "email": form.email.strip().lower() or None,
+        "gender": form.gender,
+        "birth_year": parse_count(form.birth_year),
+        "nationality": form.nationality,
+        "legal_status": form.legal_status,
+        "city": form.city.strip(),
+        "languages": sorted(set(form.languages)),
+        "education_level": form.education_level,
+        "sectors": sorted(set(form.sectors)),
+        "preferred_language": language,
+        "consent_processing_at": now,
+        "consent_share_at": now if form.consent_share else None,
+        "access_token_hash": hash_token(new_token),
+    }
     async with in_transaction():
-        if attendee is None:
-            token = secrets.token_urlsafe(24)
-            attendee = await Attendee.create(
-                phone=phone,
-                first_name=form.first_name.strip(),
-                last_name=form.last_name.strip(),
-                email=form.email.strip().lower() or None,
-                gender=form.gender,
-                birth_year=parse_count(form.birth_year),
-                nationality=form.nationality,
-                legal_status=form.legal_status,
-                city=form.city.strip(),
-                languages=sorted(set(form.languages)),
-                education_level=form.education_level,
-                sectors=sorted(set(form.sectors)),
-                preferred_language=language,
-                consent_processing_at=now,
-                consent_share_at=now if form.consent_share else None,
-                access_token_hash=hash_token(token),
-            )
+        attendee, new_person = await find_or_create_attendee(phone, profile)
+        # The link of a person already known is only ever sent to them, never shown here.
+        token = new_token if new_person else None
         main, created = await register(event, attendee.id, answers=answers)
         registrations = [main]
         for session in sessions:
