@@ -18,12 +18,7 @@ from server.i18n import lazy
 from server.models import ActionLog, Event, Membership, Organisation, User
 from server.models.enums import EventStatus, Role
 from server.services.ratelimit import LoginThrottle
-
-MAX_EMAIL_LENGTH = 254
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+from server.values.emails import EMAIL_MAX_LENGTH, is_valid_email, normalise_email
 
 
 def check_new_password(password: str, confirmation: str, *, email: str) -> dict[str, str]:
@@ -43,7 +38,7 @@ async def authenticate(email: str, password: str, *, address: str, throttle: Log
     Raises RateLimited after too many failures for the address or the account, and AppError
     `invalid_credentials` (the same for an unknown e-mail and a wrong password) otherwise.
     """
-    email = normalise_email(email)[:MAX_EMAIL_LENGTH]
+    email = normalise_email(email)[:EMAIL_MAX_LENGTH]
     if await throttle.attempt(address, email):
         raise RateLimited(
             lazy("Too many failed attempts. Please wait 15 minutes and try again."),
@@ -99,7 +94,7 @@ async def create_user(
     """
     email = normalise_email(email)
     errors: dict[str, str] = {}
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
+    if not is_valid_email(email):
         errors["email"] = lazy("Enter a valid e-mail address.")
     elif await User.exists(email=email):
         errors["email"] = lazy("An account with this e-mail address already exists.")

@@ -39,8 +39,9 @@ from server.i18n.labels import SECTORS
 from server.models import ActionLog, Employer, EmployerMember, Organisation, OutboxMessage, User
 from server.models.enums import CompanySize, EmployerRole, EmployerStatus
 from server.notifications import employer_messages
-from server.services.accounts.users import MAX_EMAIL_LENGTH, check_new_password, normalise_email
+from server.services.accounts.users import check_new_password
 from server.services.ratelimit import FailureStore
+from server.values.emails import is_valid_email, normalise_email
 from server.values.phones import INVALID_PHONE, normalise_phone
 
 LOGO_FOLDER = "logos"  # inside the data directory, next to the secret key
@@ -118,16 +119,6 @@ def normalise_ice(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _valid_email(email: str) -> bool:
-    return (
-        0 < len(email) <= MAX_EMAIL_LENGTH
-        and email.count("@") == 1
-        and not email.startswith("@")
-        and not email.endswith("@")
-        and not re.search(r"\s", email)
-    )
-
-
 def _valid_website(url: str) -> bool:
     try:
         parts = urlsplit(url)
@@ -194,7 +185,7 @@ async def _clean_company(
 
     if with_contact_email:
         email = normalise_email(form.contact_email)
-        if not _valid_email(email):
+        if not is_valid_email(email):
             errors["contact_email"] = lazy("Enter a valid e-mail address.")
         values["contact_email"] = email
     return values, errors
@@ -218,7 +209,7 @@ def _name_errors(full_name: str) -> dict[str, str]:
 async def _clean_member(form: MemberForm) -> tuple[str, dict[str, str]]:
     email = normalise_email(form.email)
     errors = _name_errors(form.full_name)
-    if not _valid_email(email):
+    if not is_valid_email(email):
         errors["email"] = lazy("Enter a valid e-mail address.")
     elif await User.exists(email=email):
         errors["email"] = _email_taken()
@@ -453,7 +444,7 @@ async def invite_member(
     _require_admin(member)
     employer = await Employer.get(id=member.employer_id)  # type: ignore[attr-defined]
     email = normalise_email(email_text)
-    if not _valid_email(email):
+    if not is_valid_email(email):
         raise ValidationFailed({"email": lazy("Enter a valid e-mail address.")})
     if await EmployerMember.exists(employer_id=employer.id, user__email=email):
         raise ValidationFailed({"email": lazy("This person is already a member of your company.")})

@@ -19,12 +19,12 @@ from server.notifications import queue_confirmation
 from server.services.events.questions import check_answers
 from server.services.registrations.people import find_or_create_attendee
 from server.services.registrations.seats import RegistrationRefused, register
+from server.values.emails import is_valid_email, normalise_email
 from server.values.numbers import parse_count
 from server.values.phones import INVALID_PHONE, normalise_phone
 
 FIRST_BIRTH_YEAR = 1940
 NAME_MAX_LENGTH = 100  # the columns' sizes: longer text is refused next to the field
-EMAIL_MAX_LENGTH = 254
 CITY_MAX_LENGTH = 80
 YOUNGEST_AGE = 15
 
@@ -76,8 +76,8 @@ def validate(
         errors["first_name"] = lazy("Enter your first name.")
     if not form.last_name.strip():
         errors["last_name"] = lazy("Enter your last name.")
-    email = form.email.strip()
-    if email and ("@" not in email or "." not in email.rsplit("@", 1)[-1]):
+    email = normalise_email(form.email)
+    if email and not is_valid_email(email):
         errors["email"] = lazy("This e-mail address is not valid.")
     if form.birth_year.strip():
         this_year = datetime.now(UTC).year
@@ -87,8 +87,6 @@ def validate(
     for name in ("first_name", "last_name"):
         if len(getattr(form, name).strip()) > NAME_MAX_LENGTH:
             errors[name] = lazy("This is too long.")
-    if len(email) > EMAIL_MAX_LENGTH:
-        errors["email"] = lazy("This e-mail address is not valid.")
     if len(form.city.strip()) > CITY_MAX_LENGTH:
         errors["city"] = lazy("This is too long.")
     if form.nationality and form.nationality not in countries:
@@ -142,7 +140,7 @@ async def sign_up(
     profile = {
         "first_name": form.first_name.strip(),
         "last_name": form.last_name.strip(),
-        "email": form.email.strip().lower() or None,
+        "email": normalise_email(form.email) or None,
         "gender": form.gender,
         "birth_year": parse_count(form.birth_year),
         "nationality": form.nationality,
