@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from server.app import routes
 from server.models import Event
 from server.models.enums import EventKind, EventStatus
+from server.web.policies import PersonalLinkPolicy
 from tests.support import make_organisation
 
 # Route name → (method, path, expected status for an anonymous visitor).
@@ -157,6 +158,17 @@ def test_every_route_is_listed_here():
 def test_every_endpoint_declares_who_may_call_it():
     unguarded = [r.path for r in endpoints(routes) if not hasattr(r.endpoint, "access_policy")]
     assert unguarded == []
+
+
+def test_every_route_behind_a_personal_link_needs_that_link():
+    behind_link = [r for r in endpoints(routes) if r.path.startswith("/me/{token")]
+    assert behind_link
+    loose = [
+        r.path
+        for r in behind_link
+        if not isinstance(r.endpoint.access_policy, PersonalLinkPolicy)  # type: ignore[attr-defined]
+    ]
+    assert loose == []
 
 
 @pytest.fixture

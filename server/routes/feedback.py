@@ -14,16 +14,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.documents.qr import qr_svg
-from server.errors import NotFound, RateLimited, ValidationFailed
-from server.i18n import lazy
+from server.errors import RateLimited, ValidationFailed
 from server.models import Event, Exhibitor, Registration
 from server.routes.manage.common import path_event
 from server.services.events.catalogue import PUBLIC_STATUSES
-from server.services.registrations.signup import attendee_for_token
 from server.services.reporting import feedback
 from server.services.reporting.feedback import FeedbackRefused
 from server.web.forms import form_text
-from server.web.policies import ORGANISERS, Anyone, EmployerMemberPolicy, requires
+from server.web.policies import (
+    ORGANISERS,
+    PERSONAL_LINK,
+    Anyone,
+    EmployerMemberPolicy,
+    requires,
+)
 
 FEEDBACK = "pages/feedback.html"
 POSTER = "pages/manage/feedback_poster.html"
@@ -108,15 +112,12 @@ async def _answer(
     return _after_answer(request, event, context["action"])
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def me_feedback(request: Request) -> Response:
     """An attendee rates an event they came to, from their personal link."""
     token = request.path_params["token"]
-    attendee = await attendee_for_token(token)
-    if attendee is None:
-        raise NotFound(lazy("This personal link is not valid any more."))
     registration = await feedback.attendee_registration(
-        attendee.id, int(request.path_params["event_id"])
+        request.state.attendee.id, int(request.path_params["event_id"])
     )
     event = registration.event
     context = {

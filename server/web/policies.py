@@ -16,6 +16,7 @@ from server.i18n import lazy
 from server.models import EmployerMember, Membership, Organisation
 from server.models.enums import EmployerStatus, Role
 from server.services.door.devices import device_for_token
+from server.services.registrations.personal_link import attendee_for_token
 from server.web.security import signed_in_user
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -97,8 +98,23 @@ class EmployerMemberPolicy(Policy):
         request.state.employer_member = member
 
 
+class PersonalLinkPolicy(Policy):
+    """The person whose personal link is the route's `{token}`: the link is their only key. The
+    person goes to `request.state.attendee`; an unknown or revoked link, or one of a person whose
+    data was deleted, answers 404 like a page that does not exist, whoever is signed in."""
+
+    description = "the person of the personal link"
+
+    async def authorise(self, request: Request) -> None:
+        attendee = await attendee_for_token(request.path_params["token"])
+        if attendee is None:
+            raise NotFound(lazy("This personal link is not valid any more."))
+        request.state.attendee = attendee
+
+
 ORGANISERS = OrganisationRole(frozenset({Role.ORGANISER}))
 CHECKIN_STAFF = OrganisationRole(frozenset({Role.ORGANISER, Role.CHECKIN}))
+PERSONAL_LINK = PersonalLinkPolicy()
 
 
 def requires(policy: Policy) -> Callable[[Endpoint], Endpoint]:

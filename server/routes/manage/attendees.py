@@ -18,13 +18,14 @@ from server.documents import tables as exports
 from server.errors import NotFound, ValidationFailed
 from server.i18n import current_language, gettext, lazy
 from server.i18n.labels import label
-from server.models import Event, Registration
+from server.models import Event
 from server.models.enums import Gender, RegistrationStatus
 from server.routes.manage.common import path_event
 from server.services.door import walk_in
 from server.services.door.walk_in import AlreadyCheckedIn, WalkInForm, WalkInRefused
 from server.services.registrations import attendee_list
 from server.services.registrations.attendee_list import AttendeeFilters
+from server.services.registrations.lookup import event_registration
 from server.services.registrations.seats import approve, decline
 from server.values.numbers import parse_count
 from server.web.downloads import download, safe_name
@@ -188,11 +189,7 @@ async def walk_in_page(request: Request) -> Response:
 async def decide_registration(request: Request) -> Response:
     """Approve or decline a sign-up that waits for approval, then back to the list."""
     event = await path_event(request)
-    registration = await Registration.get_or_none(
-        id=request.path_params["registration_id"], event_id=event.id
-    )
-    if registration is None:
-        raise NotFound(lazy("This registration does not exist."))
+    registration = await event_registration(event, request.path_params["registration_id"])
     decisions = {"approve": approve, "decline": decline}
     decide = decisions.get(request.path_params["decision"])
     if decide is None:

@@ -22,9 +22,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.errors import NotFound, ValidationFailed
-from server.i18n import lazy
-from server.models import Event, Registration
+from server.errors import ValidationFailed
+from server.models import Event
 from server.routes.manage.attendees import GATE_KEY
 from server.routes.manage.common import path_event
 from server.services.door.checkin import (
@@ -35,6 +34,7 @@ from server.services.door.checkin import (
     search_registrations,
     undo_checkin,
 )
+from server.services.registrations.lookup import event_registration
 from server.values.numbers import parse_count
 from server.web.forms import form_fields
 from server.web.policies import CHECKIN_STAFF, requires
@@ -43,7 +43,6 @@ from server.web.security import signed_in_user
 SCANNER = "pages/manage/scanner.html"
 CODE_MAX_LENGTH = 1000  # far above any badge code; longer is not a scan
 QUERY_MAX_LENGTH = 100
-UNKNOWN_REGISTRATION = lazy("This registration does not exist.")
 
 
 def _url(request: Request, name: str, event: Event) -> str:
@@ -119,16 +118,7 @@ async def scan_undo(request: Request) -> Response:
     """POST `registration_id`: take back a check-in made by mistake (an undo row is written)."""
     event = await path_event(request)
     fields = await form_fields(request)
-    registration_id = fields.get("registration_id", "")
-    registration = (
-        await Registration.filter(id=parse_count(registration_id), event_id=event.id)
-        .select_related("attendee")
-        .first()
-        if parse_count(registration_id) is not None
-        else None
-    )
-    if registration is None:
-        raise NotFound(UNKNOWN_REGISTRATION)
+    registration = await event_registration(event, parse_count(fields.get("registration_id", "")))
     try:
         await undo_checkin(
             registration,

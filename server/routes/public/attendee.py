@@ -13,10 +13,10 @@ from starlette.responses import RedirectResponse, Response
 from server.codes.badges import make_badge_code
 from server.documents.badges import badge_pdf
 from server.documents.qr import qr_svg
-from server.errors import NotFound, ValidationFailed
+from server.errors import ValidationFailed
 from server.i18n import LANGUAGES, current_language, gettext, lazy, pick_text
 from server.i18n.labels import CITIES, SECTORS, SPOKEN_LANGUAGES, countries, label
-from server.models import Attendee, CustomQuestion, Event, Registration
+from server.models import CustomQuestion, Event
 from server.models.enums import (
     EducationLevel,
     Gender,
@@ -25,16 +25,17 @@ from server.models.enums import (
     RegistrationStatus,
 )
 from server.services.events import catalogue as events
-from server.services.events.questions import field_name
+from server.services.events.questions import field_name, sign_up_questions
 from server.services.registrations import privacy
-from server.services.registrations.badges import badge_data
+from server.services.registrations.badges import attendee_badge
+from server.services.registrations.lookup import registration_of, registrations_of
 from server.services.registrations.personal_link import resend_personal_link
 from server.services.registrations.seats import RegistrationRefused, cancel
-from server.services.registrations.signup import SignUpForm, attendee_for_token, sign_up
+from server.services.registrations.signup import SignUpForm, sign_up
 from server.services.reporting import feedback
 from server.values.formatting import local_time
 from server.web.downloads import download
-from server.web.policies import Anyone, requires
+from server.web.policies import PERSONAL_LINK, Anyone, requires
 
 TEXT_FIELDS = (
     "phone",
@@ -127,7 +128,7 @@ async def sign_up_page(request: Request) -> Response:
     renderer = request.app.state.renderer
     event = await events.public_event(request.path_params["slug"])
     sessions = sorted(event.sessions, key=lambda session: session.starts_at)
-    questions = await CustomQuestion.filter(event_id=event.id).order_by("position", "id")
+    questions = await sign_up_questions(event)
     if request.method == "GET":
         context = _form_context(event, sessions, SignUpForm(), {}, questions)
         return renderer.page(request, "pages/signup.html", context)
@@ -163,26 +164,15 @@ async def signed_up(request: Request) -> Response:
     return request.app.state.renderer.page(request, "pages/signed_up.html", {"event": event})
 
 
-async def _attendee_of_link(request: Request) -> Attendee:
-    attendee = await attendee_for_token(request.path_params["token"])
-    if attendee is None:
-        raise NotFound(lazy("This personal link is not valid any more."))
-    return attendee
-
-
 def _back_to_personal_page(request: Request) -> Response:
     target = request.url_for("me", token=request.path_params["token"])
     return RedirectResponse(target.path, status_code=303)
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def personal_page(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
-    registrations = (
-        await Registration.filter(attendee_id=attendee.id)
-        .select_related("event")
-        .order_by("event__starts_at")
-    )
+    attendee = request.state.attendee
+    registrations = await registrations_of(attendee)
     secret = request.app.state.settings.secret_key
     badges = {
         registration.id: qr_svg(
@@ -206,34 +196,29 @@ async def personal_page(request: Request) -> Response:
     )
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def cancel_registration(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
-    registration = await Registration.get_or_none(
-        id=request.path_params["registration"], attendee_id=attendee.id
+    registration = await registration_of(
+        request.state.attendee, request.path_params["registration"]
     )
-    if registration is None:
-        raise NotFound(lazy("This registration does not exist."))
     await cancel(registration.id)
     return _back_to_personal_page(request)
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def change_language(request: Request) -> Response:
     """The language of the messages we send, and of the pages from now on."""
-    attendee = await _attendee_of_link(request)
     code = str((await request.form()).get("language", ""))
-    await privacy.set_preferred_language(attendee, code)
+    await privacy.set_preferred_language(request.state.attendee, code)
     response = _back_to_personal_page(request)
     if code in LANGUAGES:
         response.headers["location"] += f"?lang={code}"
     return response
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def my_data(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
-    data = await privacy.personal_data(attendee)
+    data = await privacy.personal_data(request.state.attendee)
     return request.app.state.renderer.page(
         request,
         "pages/my_data.html",
@@ -241,9 +226,9 @@ async def my_data(request: Request) -> Response:
     )
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def delete_my_data(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
+    attendee = request.state.attendee
     if (await request.form()).get("confirm") != "yes":
         data = await privacy.personal_data(attendee)
         errors = {"confirm": lazy("Tick the box to confirm that you want your data deleted.")}
@@ -281,25 +266,14 @@ async def resend_link(request: Request) -> Response:
     return renderer.page(request, "pages/resend_link.html", {"sent": True, "errors": {}})
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def badge_download(request: Request) -> Response:
     """The person's badge as an A6 PDF, to print or keep on the phone."""
-    attendee = await _attendee_of_link(request)
-    registration = (
-        await Registration.filter(
-            id=request.path_params["registration"],
-            attendee_id=attendee.id,
-            status=RegistrationStatus.CONFIRMED,
-        )
-        .select_related("event__organisation", "attendee")
-        .first()
-    )
-    if registration is None:
-        raise NotFound(lazy("This registration does not exist."))
-    badge = badge_data(
-        registration,
+    badge = await attendee_badge(
+        request.state.attendee,
+        request.path_params["registration"],
         secret_key=request.app.state.settings.secret_key,
         language=current_language().code,
     )
     pdf = await run_in_threadpool(badge_pdf, badge)
-    return download(pdf, f"badge-{registration.badge_serial}.pdf")
+    return download(pdf, f"badge-{badge.serial}.pdf")

@@ -14,18 +14,16 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server.errors import NotFound
-from server.i18n import gettext, lazy
+from server.i18n import gettext
 from server.i18n.labels import SECTORS, SPOKEN_LANGUAGES, label
 from server.models import Attendee
 from server.models.enums import ContractType
 from server.services.employers import interests, offers
 from server.services.employers.interests import InterestRefused
 from server.services.employers.offers import OfferFilters
-from server.services.registrations.signup import attendee_for_token
 from server.values.numbers import parse_count
 from server.web.forms import form_text
-from server.web.policies import Anyone, requires
+from server.web.policies import PERSONAL_LINK, Anyone, requires
 
 BOARD = "pages/offers.html"
 OFFER = "pages/offer.html"
@@ -78,13 +76,6 @@ async def offer_page(request: Request) -> Response:
 # --- from the personal link ---------------------------------------------------------------------
 
 
-async def _attendee_of_link(request: Request) -> Attendee:
-    attendee = await attendee_for_token(request.path_params["token"])
-    if attendee is None:
-        raise NotFound(lazy("This personal link is not valid any more."))
-    return attendee
-
-
 async def _my_offers_page(
     request: Request,
     attendee: Attendee,
@@ -110,17 +101,16 @@ async def _my_offers_page(
     return request.app.state.renderer.page(request, MY_OFFERS, context, status_code=status_code)
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def my_offers(request: Request) -> Response:
     """The open offers with the person's own interests and how far each went."""
-    attendee = await _attendee_of_link(request)
-    return await _my_offers_page(request, attendee)
+    return await _my_offers_page(request, request.state.attendee)
 
 
-@requires(Anyone())
+@requires(PERSONAL_LINK)
 async def my_interest(request: Request) -> Response:
     """ "This interests me" (`interested=yes`) or "No longer interested" (`interested=no`)."""
-    attendee = await _attendee_of_link(request)
+    attendee = request.state.attendee
     offer = await interests.interest_offer(int(request.path_params["offer_id"]))
     wanted = form_text(await request.form(), "interested") != "no"
     try:

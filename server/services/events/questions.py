@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from server.i18n import lazy
-from server.models import CustomQuestion
+from server.models import CustomQuestion, Event
 from server.models.enums import QuestionKind
 from server.values.numbers import parse_count
 
 YES_NO = ("yes", "no")
 MAX_TEXT_ANSWER = 1000
+
+
+async def sign_up_questions(event: Event) -> list[CustomQuestion]:
+    """The questions the organiser added to the event's sign-up form, in their order."""
+    return await CustomQuestion.filter(event_id=event.id).order_by("position", "id")
 
 
 def field_name(question: CustomQuestion) -> str:

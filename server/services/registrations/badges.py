@@ -12,9 +12,11 @@ from babel.dates import format_date, format_time
 
 from server.codes.badges import make_badge_code
 from server.documents.badges import BadgeData, BadgeRole
+from server.errors import NotFound
 from server.i18n import BABEL_LOCALES, pick_text
-from server.models import Event, Registration
+from server.models import Attendee, Event, Registration
 from server.models.enums import RegistrationStatus
+from server.services.registrations.lookup import UNKNOWN_REGISTRATION
 from server.values.clock import EVENT_TIMEZONE
 
 BATCH_SIZE = 500
@@ -77,6 +79,23 @@ def _badge(
         serial=registration.badge_serial,
         qr_text=make_badge_code(secret_key, event.id, registration.id),
     )
+
+
+async def attendee_badge(
+    attendee: Attendee, registration_id: int, *, secret_key: str, language: str
+) -> BadgeData:
+    """The badge of one of the person's confirmed registrations. Raises NotFound for anyone
+    else's, and for a place that is not confirmed (no badge without a seat)."""
+    registration = (
+        await Registration.filter(
+            id=registration_id, attendee_id=attendee.id, status=RegistrationStatus.CONFIRMED
+        )
+        .select_related("event__organisation", "attendee")
+        .first()
+    )
+    if registration is None:
+        raise NotFound(UNKNOWN_REGISTRATION)
+    return badge_data(registration, secret_key=secret_key, language=language)
 
 
 async def event_badges(event: Event, *, secret_key: str, language: str) -> list[BadgeData]:

@@ -1,4 +1,8 @@
-"""Sending a person their personal link again, to the phone (and e-mail) we hold."""
+"""The personal link: whom it belongs to, and sending it again to the phone (and e-mail) we hold.
+
+The link is the person's only key (docs/architecture.md); the routes behind it get the person
+from `attendee_for_token` through `server.web.policies.PersonalLinkPolicy`.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,14 @@ from server.values.phones import INVALID_PHONE, normalise_phone
 
 REQUESTS_PER_PHONE = 3
 REQUEST_WINDOW = timedelta(hours=1)
+
+
+async def attendee_for_token(token: str) -> Attendee | None:
+    """The person a personal link belongs to; None for an unknown or revoked link, or a person
+    whose data was deleted."""
+    if not token:
+        return None
+    return await Attendee.get_or_none(access_token_hash=hash_token(token), anonymised_at=None)
 
 
 async def resend_personal_link(

@@ -171,10 +171,3 @@ async def sign_up(
             await queue_confirmation(attendee, registrations, personal_link=link)
         await Attendee.filter(id=attendee.id).update(last_activity_at=now)
     return SignUpOutcome(attendee, registrations, token, already_registered=not created)
-
-
-async def attendee_for_token(token: str) -> Attendee | None:
-    """The person a personal link belongs to; None for an unknown or revoked link."""
-    if not token:
-        return None
-    return await Attendee.get_or_none(access_token_hash=hash_token(token), anonymised_at=None)
