@@ -15,8 +15,9 @@ from server.codes.passwords import (
 )
 from server.errors import AppError, RateLimited, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Event, Membership, Organisation, User
+from server.models import Event, Membership, Organisation, User
 from server.models.enums import EventStatus, Role
+from server.services.action_log import log_action
 from server.services.ratelimit import LoginThrottle
 from server.values.emails import EMAIL_MAX_LENGTH, is_valid_email, normalise_email
 
@@ -72,9 +73,7 @@ async def change_password(user: User, current: str, new: str, confirmation: str)
         await User.filter(id=user.id).update(
             password_hash=hash_password(new), session_epoch=F("session_epoch") + 1
         )
-        await ActionLog.create(
-            action="user.password.changed", user=user, object_type="user", object_id=user.id
-        )
+        await log_action("user.password.changed", "user", user.id, user=user, organisation_id=None)
     await user.refresh_from_db()
     return user
 
@@ -112,12 +111,12 @@ async def create_user(
         )
         if organisation is not None and role is not None:
             await Membership.create(user=user, organisation=organisation, role=role)
-        await ActionLog.create(
-            action="user.created",
+        await log_action(
+            "user.created",
+            "user",
+            user.id,
             user=user,
-            organisation=organisation,
-            object_type="user",
-            object_id=user.id,
+            organisation_id=organisation.id if organisation else None,
         )
     return user
 

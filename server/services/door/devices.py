@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from server.codes.tokens import hash_token
 from server.errors import NotFound, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, DeviceToken, Event, User
+from server.models import DeviceToken, Event, User
+from server.services.action_log import log_action
 
 NAME_MAX_LENGTH = 80  # DeviceToken.name
 TOKEN_BYTES = 32
@@ -34,12 +35,12 @@ async def issue_device_token(event: Event, name: str, user: User | None) -> str:
         token_hash=hash_token(token),
         created_by_id=user.id if user else None,
     )
-    await ActionLog.create(
-        action="event.device.issued",
-        user_id=user.id if user else None,
+    await log_action(
+        "event.device.issued",
+        "device_token",
+        device.id,
+        user=user,
         organisation_id=event.organisation_id,  # type: ignore[attr-defined]
-        object_type="device_token",
-        object_id=device.id,
         data={"event": event.id, "name": name},
     )
     return token
@@ -55,12 +56,12 @@ async def revoke_device_token(
         revoked_at=now or datetime.now(UTC)
     )
     if revoked:
-        await ActionLog.create(
-            action="event.device.revoked",
-            user_id=user.id if user else None,
+        await log_action(
+            "event.device.revoked",
+            "device_token",
+            device_id,
+            user=user,
             organisation_id=event.organisation_id,  # type: ignore[attr-defined]
-            object_type="device_token",
-            object_id=device_id,
             data={"event": event.id},
         )
 

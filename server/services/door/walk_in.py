@@ -16,13 +16,14 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Attendee, Event, Registration, User
+from server.models import Attendee, Event, Registration, User
 from server.models.enums import (
     EventStatus,
     Gender,
     RegistrationSource,
     RegistrationStatus,
 )
+from server.services.action_log import log_action
 from server.services.door.checkin import GATE_MAX_LENGTH, admit
 from server.services.registrations.people import find_or_create_attendee
 from server.services.registrations.seats import (
@@ -172,12 +173,12 @@ async def register_walk_in(
         entered = await _enter(registration, event, gate=gate, staff=staff, now=now)
         if entered:
             if created:
-                await ActionLog.create(
-                    action="event.registration.walk_in",
-                    user_id=staff.id if staff else None,
+                await log_action(
+                    "event.registration.walk_in",
+                    "registration",
+                    registration.id,
+                    user=staff,
                     organisation_id=event.organisation_id,  # type: ignore[attr-defined]
-                    object_type="registration",
-                    object_id=registration.id,
                     data={"event": event.id, "gate": gate},
                 )
             await Attendee.filter(id=attendee.id).update(last_activity_at=now)

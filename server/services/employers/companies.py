@@ -36,10 +36,11 @@ from server.codes.passwords import hash_password
 from server.errors import AppError, NotAllowed, NotFound, RateLimited, ValidationFailed
 from server.i18n import current_language, lazy
 from server.i18n.labels import SECTORS
-from server.models import ActionLog, Employer, EmployerMember, Organisation, OutboxMessage, User
+from server.models import Employer, EmployerMember, Organisation, OutboxMessage, User
 from server.models.enums import CompanySize, EmployerRole, EmployerStatus
 from server.notifications import employer_messages
 from server.services.accounts.users import check_new_password
+from server.services.action_log import log_action
 from server.services.ratelimit import FailureStore
 from server.values.emails import is_valid_email, normalise_email
 from server.values.phones import INVALID_PHONE, normalise_phone
@@ -647,18 +648,16 @@ async def review_employer(
                 lazy("Another organiser reviewed this company in the meantime. Please look again."),
                 code="status_changed",
             )
-        await ActionLog.create(
-            action=f"employer.{target.value}",
-            user_id=user.id,
+        await log_action(
+            f"employer.{target.value}",
+            "employer",
+            employer.id,
+            user=user,
             organisation_id=organisation.id,
-            object_type="employer",
-            object_id=employer.id,
             data={"from": employer.status.value, "reason": values["rejection_reason"]},
         )
     return await Employer.get(id=employer.id)
 
 
 async def _log(action: str, employer: Employer, user: User, data: dict[str, Any]) -> None:
-    await ActionLog.create(
-        action=action, user_id=user.id, object_type="employer", object_id=employer.id, data=data
-    )
+    await log_action(action, "employer", employer.id, user=user, organisation_id=None, data=data)

@@ -28,7 +28,7 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Employer, Event, Exhibitor, Lead, Offer, Pledge, User
+from server.models import Employer, Event, Exhibitor, Lead, Offer, Pledge, User
 from server.models.enums import (
     EmployerStatus,
     EventKind,
@@ -37,6 +37,7 @@ from server.models.enums import (
     PledgeKind,
     PledgeStatus,
 )
+from server.services.action_log import log_action
 from server.services.employers.offers import open_offers
 from server.services.employers.pledges import COUNTED_REVIEWS, in_unit, pledge_status
 from server.services.events.catalogue import PUBLIC_STATUSES
@@ -349,11 +350,11 @@ async def exhibitor_offers(exhibitors: Iterable[Exhibitor]) -> dict[int, list[Of
 async def _log(
     action: str, exhibitor: Exhibitor, event: Event, user: User | None, data: dict[str, Any]
 ) -> None:
-    await ActionLog.create(
-        action=action,
-        user_id=user.id if user else None,
+    await log_action(
+        action,
+        "exhibitor",
+        exhibitor.id,
+        user=user,
         organisation_id=event.organisation_id,  # type: ignore[attr-defined]
-        object_type="exhibitor",
-        object_id=exhibitor.id,
         data={"event": event.id, **data},
     )

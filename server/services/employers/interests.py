@@ -23,8 +23,9 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, NotFound
 from server.i18n import lazy
-from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, User
+from server.models import Attendee, Delivery, Employer, Interest, Offer, User
 from server.models.enums import DeliveryReview, EmployerStatus, InterestStatus
+from server.services.action_log import log_action
 from server.services.employers.offers import open_offers
 from server.services.employers.shared_profile import SharedProfile, shared_profile
 from server.values.clock import today_in_morocco
@@ -250,11 +251,4 @@ async def _follow_hire(
 
 
 async def _log(action: str, interest: Interest, user: User | None, data: dict[str, object]) -> None:
-    await ActionLog.create(
-        action=action,
-        user_id=user.id if user else None,
-        organisation_id=None,
-        object_type="interest",
-        object_id=interest.id,
-        data=data,
-    )
+    await log_action(action, "interest", interest.id, user=user, organisation_id=None, data=data)

@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import lazy
 from server.i18n.labels import SECTORS, SPOKEN_LANGUAGES
-from server.models import ActionLog, Employer, Interest, Offer, Pledge, User
+from server.models import Employer, Interest, Offer, Pledge, User
 from server.models.enums import (
     ContractType,
     EmployerStatus,
@@ -34,6 +34,7 @@ from server.models.enums import (
     OfferStatus,
     PledgeKind,
 )
+from server.services.action_log import log_action
 from server.values.clock import today_in_morocco
 from server.values.numbers import parse_count
 
@@ -494,11 +495,11 @@ async def offer_for_review(offer_id: int) -> Offer:
 
 
 async def _log(action: str, offer: Offer, user: User | None, data: dict[str, Any]) -> None:
-    await ActionLog.create(
-        action=action,
-        user_id=user.id if user else None,
+    await log_action(
+        action,
+        "offer",
+        offer.id,
+        user=user,
         organisation_id=None,  # employers and their offers are platform-wide
-        object_type="offer",
-        object_id=offer.id,
         data={"employer": offer.employer_id, **data},  # type: ignore[attr-defined]
     )

@@ -27,7 +27,7 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Delivery, Employer, Event, Organisation, Pledge, User
+from server.models import Delivery, Employer, Event, Organisation, Pledge, User
 from server.models.enums import (
     DeliveryReview,
     EmployerStatus,
@@ -35,6 +35,7 @@ from server.models.enums import (
     PledgeKind,
     PledgeStatus,
 )
+from server.services.action_log import log_action
 from server.values.clock import today_in_morocco
 from server.values.money import parse_amount
 from server.values.numbers import parse_count
@@ -346,12 +347,12 @@ def _measure_data(record: Pledge | Delivery) -> dict[str, Any]:
 
 
 async def _log_pledge(action: str, pledge: Pledge, user: User | None, data: dict[str, Any]) -> None:
-    await ActionLog.create(
-        action=action,
-        user_id=user.id if user else None,
+    await log_action(
+        action,
+        "pledge",
+        pledge.id,
+        user=user,
         organisation_id=await _organisation_of(pledge),
-        object_type="pledge",
-        object_id=pledge.id,
         data={"employer": pledge.employer_id, "kind": pledge.kind.value, **data},  # type: ignore[attr-defined]
     )
 
@@ -413,12 +414,12 @@ async def record_delivery(
             recorded_by_id=by.id if by else None,
             **values,
         )
-        await ActionLog.create(
-            action="pledge.delivery.created",
-            user_id=by.id if by else None,
+        await log_action(
+            "pledge.delivery.created",
+            "delivery",
+            delivery.id,
+            user=by,
             organisation_id=await _organisation_of(pledge),
-            object_type="delivery",
-            object_id=delivery.id,
             data={"pledge": pledge.id, **_measure_data(delivery)},
         )
     return delivery
@@ -455,12 +456,12 @@ async def review_delivery(
     previous = delivery.review
     async with in_transaction():
         await Delivery.filter(id=delivery.id).update(review=review, review_note=text)
-        await ActionLog.create(
-            action=f"pledge.delivery.{review.value}",
-            user_id=by.id if by else None,
+        await log_action(
+            f"pledge.delivery.{review.value}",
+            "delivery",
+            delivery.id,
+            user=by,
             organisation_id=organisation.id if organisation else None,
-            object_type="delivery",
-            object_id=delivery.id,
             data={"pledge": delivery.pledge_id, "from": previous.value, "note": text},  # type: ignore[attr-defined]
         )
     delivery.review = review

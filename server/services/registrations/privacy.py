@@ -16,7 +16,6 @@ from tortoise.transactions import in_transaction
 
 from server.i18n import LANGUAGES
 from server.models import (
-    ActionLog,
     Attendee,
     Feedback,
     Interest,
@@ -24,6 +23,7 @@ from server.models import (
     OutboxMessage,
     Registration,
 )
+from server.services.action_log import log_action
 from server.services.registrations.seats import ACTIVE_STATUSES, cancel
 
 DEFAULT_RETENTION_MONTHS = 24
@@ -94,10 +94,12 @@ async def anonymise(attendee_id: int, *, reason: str = "request") -> None:
         await Feedback.filter(registration_id__in=registration_ids).update(comment="")
         await Lead.filter(registration_id__in=registration_ids).update(note="")
         await OutboxMessage.filter(attendee_id=attendee_id).delete()
-        await ActionLog.create(
-            action="attendee.anonymised",
-            object_type="attendee",
-            object_id=attendee_id,
+        await log_action(
+            "attendee.anonymised",
+            "attendee",
+            attendee_id,
+            user=None,
+            organisation_id=None,
             data={"reason": reason},
         )
 
