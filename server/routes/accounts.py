@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from server.errors import AppError, RateLimited, ValidationFailed
 from server.services.accounts import users as accounts
 from server.services.employers import companies as employers
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_fields, safe_next
 from server.web.policies import Anyone, SignedIn, requires
 from server.web.security import end_session, signed_in_user, start_session
@@ -63,7 +64,7 @@ async def account(request: Request) -> Response:
     user = signed_in_user(request)
     assert user is not None
     organisations = await accounts.organisations_of(user, roles=accounts.BACK_OFFICE_ROLES)
-    flash = request.session.pop("flash", None)
+    flash = pop_flash(request)
     context = {
         "organisations": organisations,
         "doors": await accounts.doors_to_staff(user),
@@ -93,5 +94,4 @@ async def change_password(request: Request) -> Response:
             request, "pages/password.html", {"errors": error.errors}, status_code=422
         )
     start_session(request, user)
-    request.session["flash"] = "password_changed"
-    return RedirectResponse(request.url_for("account").path, status_code=303)
+    return redirect_with_flash(request, request.url_for("account").path, "password_changed")

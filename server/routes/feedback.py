@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.documents.qr import qr_svg
 from server.errors import RateLimited, ValidationFailed
@@ -20,6 +20,7 @@ from server.routes.manage.common import path_event
 from server.services.events.catalogue import PUBLIC_STATUSES
 from server.services.reporting import feedback
 from server.services.reporting.feedback import FeedbackRefused
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import (
     ORGANISERS,
@@ -31,7 +32,6 @@ from server.web.policies import (
 
 FEEDBACK = "pages/feedback.html"
 POSTER = "pages/manage/feedback_poster.html"
-THANKS_KEY = "feedback_thanks"  # session key: id of the event just rated
 FORM_FIELDS = ("rating", "comment", "serial")
 
 
@@ -70,12 +70,11 @@ async def _form_values(request: Request) -> dict[str, str]:
 
 def _thanked(request: Request, event: Event) -> bool:
     """Whether this page follows the person's answer (and forget it: once only)."""
-    return request.session.pop(THANKS_KEY, None) == event.id
+    return pop_flash(request) == event.id
 
 
 def _after_answer(request: Request, event: Event, action: str) -> Response:
-    request.session[THANKS_KEY] = event.id
-    return RedirectResponse(action, status_code=303)
+    return redirect_with_flash(request, action, event.id)
 
 
 async def _answer(

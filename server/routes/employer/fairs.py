@@ -10,17 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.models import Employer
 from server.models.enums import EmployerStatus
 from server.services.employers import exhibitors
 from server.services.employers.exhibitors import BoothRefused
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.policies import EmployerMemberPolicy, requires
 from server.web.security import signed_in_user
 
 FAIRS = "pages/employer/fairs.html"
-FLASH_KEY = "fairs_flash"
 
 
 async def _fairs_page(
@@ -31,15 +31,14 @@ async def _fairs_page(
         "employer": employer,
         "approved": employer.status == EmployerStatus.APPROVED,
         "fairs": await exhibitors.employer_fairs(employer),
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "refusal": refusal,
     }
     return request.app.state.renderer.page(request, FAIRS, context, status_code=status_code)
 
 
 def _to_fairs(request: Request, flash: str) -> Response:
-    request.session[FLASH_KEY] = flash
-    return RedirectResponse(request.url_for("employer:fairs").path, status_code=303)
+    return redirect_with_flash(request, request.url_for("employer:fairs").path, flash)
 
 
 @requires(EmployerMemberPolicy())

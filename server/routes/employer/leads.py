@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.documents import tables as exports
 from server.errors import NotFound, ValidationFailed
@@ -28,13 +28,13 @@ from server.services.employers import leads
 from server.services.employers.leads import LeadRow, LeadScan, LeadScanRefused
 from server.services.events.catalogue import PUBLIC_STATUSES
 from server.web.downloads import download, safe_name
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_fields
 from server.web.policies import EmployerMemberPolicy, requires
 from server.web.security import signed_in_user
 
 SCANNER = "pages/employer/lead_scanner.html"
 LEADS = "pages/employer/leads.html"
-FLASH_KEY = "leads_flash"
 CODE_MAX_LENGTH = 1000  # far above any badge code; longer is not a scan
 SHEET_TITLE = lazy("Leads")
 UNKNOWN_FORMAT = lazy("This page does not exist or has moved.")
@@ -123,7 +123,7 @@ def _leads_page(
         "rows": rows,
         "shared_count": sum(1 for row in rows if row.profile is not None),
         "failed": failed,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "describe": leads.profile_text,
         "scan_url": _url(request, "lead_scanner", event),
         "export_url": _url(request, "leads_export", event),
@@ -180,9 +180,8 @@ async def lead_update(request: Request) -> Response:
         return _leads_page(request, exhibitor, rows, failed=failed, status_code=422)
     if htmx:
         return _row_fragment(request, exhibitor, row, saved=True)
-    request.session[FLASH_KEY] = "saved"
     target = f"{_url(request, 'leads', exhibitor.event)}#lead-{lead_id}"
-    return RedirectResponse(target, status_code=303)
+    return redirect_with_flash(request, target, "saved")
 
 
 # --- exports --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import AppError, ValidationFailed
 from server.i18n import gettext
@@ -22,11 +22,11 @@ from server.services.employers import interests, offers
 from server.services.employers.interests import Candidate, InterestRefused
 from server.services.employers.offers import OfferForm, OfferRefused
 from server.values.formatting import local_date
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import EmployerMemberPolicy, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "offer_flash"
 OFFERS = "pages/employer/offers.html"
 OFFER_FORM = "pages/employer/offer_form.html"
 OFFER_DETAIL = "pages/employer/offer.html"
@@ -48,9 +48,8 @@ def _offer_id(request: Request) -> int:
 
 
 def _to_offer(request: Request, offer: Offer, flash: str) -> Response:
-    request.session[FLASH_KEY] = flash
     target = request.url_for("employer:offer", offer_id=offer.id)
-    return RedirectResponse(target.path, status_code=303)
+    return redirect_with_flash(request, target.path, flash)
 
 
 def _pledge_option(pledge: Pledge) -> tuple[str, str]:
@@ -123,7 +122,7 @@ def _detail_context(request: Request, offer: Offer, candidates: list[Candidate])
         "approved": employer.status == EmployerStatus.APPROVED,
         "status_options": [(status.value, label(status)) for status in InterestStatus],
         "spoken_languages": SPOKEN_LANGUAGES,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import ValidationFailed
 from server.i18n.labels import label
@@ -26,11 +26,11 @@ from server.services.employers.pledges import (
     PledgeOverview,
 )
 from server.values.clock import today_in_morocco
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import EmployerMemberPolicy, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "pledge_flash"
 PLEDGES = "pages/employer/pledges.html"
 PLEDGE_FORM = "pages/employer/pledge_form.html"
 PLEDGE_DETAIL = "pages/employer/pledge.html"
@@ -49,14 +49,13 @@ def _common(request: Request) -> dict[str, Any]:
     return {
         "employer": employer,
         "approved": employer.status == EmployerStatus.APPROVED,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
     }
 
 
 def _to_pledge(request: Request, pledge: Pledge, flash: str) -> Response:
-    request.session[FLASH_KEY] = flash
     target = request.url_for("employer:pledge", pledge_id=pledge.id)
-    return RedirectResponse(target.path, status_code=303)
+    return redirect_with_flash(request, target.path, flash)
 
 
 @requires(MEMBERS)

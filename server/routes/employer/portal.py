@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
 from server.errors import ValidationFailed
 from server.models import Employer, EmployerMember, User
@@ -26,11 +26,11 @@ from server.routes.employer.signup import (
 from server.services.employers import companies as employers
 from server.services.employers.companies import CompanyForm, EmployerChangeRefused
 from server.services.employers.dashboard import employer_dashboard
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import EmployerMemberPolicy, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "employer_flash"
 DASHBOARD = "pages/employer/dashboard.html"
 COMPANY = "pages/employer/company.html"
 MEMBERS = "pages/employer/members.html"
@@ -42,13 +42,12 @@ def _common(request: Request) -> dict[str, Any]:
         "employer": request.state.employer,
         "member": member,
         "is_admin": member.role == EmployerRole.ADMIN,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
     }
 
 
 def _redirect(request: Request, name: str, flash: dict[str, str]) -> Response:
-    request.session[FLASH_KEY] = flash
-    return RedirectResponse(request.url_for(name).path, status_code=303)
+    return redirect_with_flash(request, request.url_for(name).path, flash)
 
 
 def _user(request: Request) -> User:

@@ -29,6 +29,7 @@ from server.services.registrations.lookup import event_registration
 from server.services.registrations.seats import approve, decline
 from server.values.numbers import parse_count
 from server.web.downloads import download, safe_name
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import CHECKIN_STAFF, ORGANISERS, may_organise, requires
 from server.web.security import signed_in_user
@@ -36,7 +37,6 @@ from server.web.templating import path_for
 
 ATTENDEES = "pages/manage/attendees.html"
 WALK_IN = "pages/manage/walk_in.html"
-WALK_IN_FLASH = "walk_in_admitted"  # session key: id of the registration just checked in
 GATE_KEY = "checkin_gate"  # session key: the door this device stands at, remembered
 SHEET_TITLE = lazy("Attendees")
 
@@ -157,7 +157,7 @@ async def walk_in_page(request: Request) -> Response:
     event = await path_event(request)
     gate = str(request.session.get(GATE_KEY, ""))
     if request.method == "GET":
-        admitted_id = request.session.pop(WALK_IN_FLASH, None)
+        admitted_id = pop_flash(request)  # the registration just checked in
         admitted = await walk_in.admitted(event, admitted_id) if admitted_id else None
         return _walk_in_page(request, event, form=WalkInForm(gate=gate), admitted=admitted)
     form = await _read_walk_in_form(request)
@@ -178,8 +178,7 @@ async def walk_in_page(request: Request) -> Response:
             status_code=already.status_code,
         )
     request.session[GATE_KEY] = form.gate.strip()
-    request.session[WALK_IN_FLASH] = outcome.registration.id
-    return RedirectResponse(_url(request, "walk_in", event), status_code=303)
+    return redirect_with_flash(request, _url(request, "walk_in", event), outcome.registration.id)
 
 
 # --- approval -----------------------------------------------------------------------------------

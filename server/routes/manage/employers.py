@@ -8,18 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
 from server.errors import ValidationFailed
 from server.routes.employer.signup import logo_dir
 from server.services.employers import companies as employers
 from server.services.employers.companies import REVIEWED_STATUSES, EmployerChangeRefused
 from server.values.numbers import parse_count
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "employers_flash"
 EMPLOYERS = "pages/manage/employers.html"
 
 
@@ -40,7 +40,7 @@ async def _queue_page(
         "statuses": REVIEWED_STATUSES,
         "review": review or {},
         "refusal": refusal,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
     }
     return request.app.state.renderer.page(
         request, EMPLOYERS, context, status_code=status_code, block="reviewed"
@@ -74,10 +74,10 @@ async def employer_review(request: Request) -> Response:
         return await _queue_page(
             request, status=status, refusal=refusal, status_code=refusal.status_code
         )
-    request.session[FLASH_KEY] = {"kind": employer.status.value, "name": employer.name}
     target = request.url_for("manage:employers", organisation=request.state.organisation.slug)
     query = f"?status={status}" if status in {s.value for s in REVIEWED_STATUSES} else ""
-    return RedirectResponse(target.path + query, status_code=303)
+    flash = {"kind": employer.status.value, "name": employer.name}
+    return redirect_with_flash(request, target.path + query, flash)
 
 
 @requires(ORGANISERS)

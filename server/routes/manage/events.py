@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import ValidationFailed
 from server.i18n.labels import CITIES, label
@@ -25,11 +25,11 @@ from server.services.events.admin import (
     EventForm,
     QuestionForm,
 )
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "event_flash"
 EVENT_FORM = "pages/manage/event_form.html"
 EVENT_DETAIL = "pages/manage/event_detail.html"
 QUESTIONS = "pages/manage/questions.html"
@@ -80,11 +80,10 @@ def _event_id(request: Request) -> int:
 
 
 def _to_detail(request: Request, event: Event, flash: str) -> Response:
-    request.session[FLASH_KEY] = flash
     target = request.url_for(
         "manage:event_detail", organisation=request.state.organisation.slug, event_id=event.id
     )
-    return RedirectResponse(target.path, status_code=303)
+    return redirect_with_flash(request, target.path, flash)
 
 
 def _form_page(
@@ -137,7 +136,7 @@ async def _detail_page(
         "sessions": list(event.sessions),
         "questions": list(event.questions),
         "next_statuses": event_admin.next_statuses(event),
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "refusal": refusal,
     }
     status_code = refusal.status_code if refusal else 200
@@ -224,7 +223,7 @@ def _questions_page(
         "form": form,
         "errors": errors,
         "refusal": refusal,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "kind_options": [(kind.value, label(kind)) for kind in QuestionKind],
         "content_languages": CONTENT_LANGUAGES,
     }
@@ -232,11 +231,10 @@ def _questions_page(
 
 
 def _to_questions(request: Request, event: Event, flash: str) -> Response:
-    request.session[FLASH_KEY] = flash
     target = request.url_for(
         "manage:event_questions", organisation=request.state.organisation.slug, event_id=event.id
     )
-    return RedirectResponse(target.path, status_code=303)
+    return redirect_with_flash(request, target.path, flash)
 
 
 @requires(ORGANISERS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import NotFound, ValidationFailed
 from server.i18n import lazy
@@ -18,12 +18,12 @@ from server.models import Event
 from server.models.enums import EventKind
 from server.routes.manage.common import path_event
 from server.services.employers import exhibitors
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_fields
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
 EXHIBITORS = "pages/manage/exhibitors.html"
-FLASH_KEY = "exhibitors_flash"
 NOT_A_FAIR = lazy("Booths are only for job fairs.")
 
 
@@ -52,7 +52,7 @@ async def _page(
         "event": event,
         "rows": await exhibitors.event_exhibitors(event),
         "failed": failed,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
     }
     return request.app.state.renderer.page(request, EXHIBITORS, context, status_code=status_code)
 
@@ -75,6 +75,6 @@ async def exhibitor_decide(request: Request) -> Response:
     except ValidationFailed as failure:
         failed = {"exhibitor_id": exhibitor.id, "errors": failure.errors, "booth_label": label}
         return await _page(request, event, failed=failed, status_code=422)
-    request.session[FLASH_KEY] = {"decision": decision, "employer": exhibitor.employer.name}
     target = f"{_url(request, 'exhibitors', event)}#exhibitor-{exhibitor.id}"
-    return RedirectResponse(target, status_code=303)
+    flash = {"decision": decision, "employer": exhibitor.employer.name}
+    return redirect_with_flash(request, target, flash)

@@ -11,18 +11,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import AppError, ValidationFailed
 from server.i18n.labels import SPOKEN_LANGUAGES, label
 from server.services.employers import offers
 from server.services.employers.offers import MODERATION_STATUSES, OfferRefused
 from server.values.numbers import parse_count
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "offer_review_flash"
 OFFERS = "pages/manage/offers.html"
 
 
@@ -50,7 +50,7 @@ async def _list_page(
         "here": _list_url(request),
         "prev_url": _list_url(request, status=status, page=str(listing.page - 1)),
         "next_url": _list_url(request, status=status, page=str(listing.page + 1)),
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "refusal": refusal,
         "review": review or {},
         "spoken_languages": SPOKEN_LANGUAGES,
@@ -85,5 +85,4 @@ async def offer_review(request: Request) -> Response:
         return await _list_page(
             request, status="", page=1, refusal=refusal, status_code=refusal.status_code
         )
-    request.session[FLASH_KEY] = offer.status.value
-    return RedirectResponse(_list_url(request), status_code=303)
+    return redirect_with_flash(request, _list_url(request), offer.status.value)

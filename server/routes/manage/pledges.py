@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import ValidationFailed
 from server.i18n.labels import label
@@ -21,11 +21,11 @@ from server.models.enums import PledgeKind, PledgeStatus
 from server.services.employers import pledges
 from server.services.employers.pledges import PledgeFilters, PledgeOverview
 from server.values.clock import today_in_morocco
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "pledge_review_flash"
 PLEDGES = "pages/manage/pledges.html"
 PLEDGE_DETAIL = "pages/manage/pledge.html"
 REVIEWED_EVENT = "pledge-reviewed"  # htmx event: the pledge's progress reloads on it
@@ -56,7 +56,7 @@ def _detail_context(request: Request, overview: PledgeOverview) -> dict[str, Any
         "organisation": organisation,
         "overview": overview,
         "pledge": overview.pledge,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "review_errors": {},
         "review_notes": {},
         "pledge_url": request.url_for(
@@ -99,13 +99,12 @@ async def delivery_review(request: Request) -> Response:
         response = _delivery_block(request, delivery, {}, {})
         response.headers["HX-Trigger"] = REVIEWED_EVENT
         return response
-    request.session[FLASH_KEY] = delivery.review.value
     target = request.url_for(
         "manage:pledge",
         organisation=organisation.slug,
         pledge_id=delivery.pledge_id,  # type: ignore[attr-defined]
     )
-    return RedirectResponse(f"{target.path}#{_anchor(delivery)}", status_code=303)
+    return redirect_with_flash(request, f"{target.path}#{_anchor(delivery)}", delivery.review.value)
 
 
 def _anchor(delivery: Delivery) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.errors import ValidationFailed
 from server.i18n import LANGUAGES, lazy
@@ -27,11 +27,11 @@ from server.routes.public.reports import REPORT, pdf_filename, pdf_language, rep
 from server.services.reporting import synthesis as reporting
 from server.services.reporting.synthesis import NARRATIVE_FIELDS, ReportForm, ReportRefused
 from server.web.downloads import download, safe_name
+from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_fields
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
-FLASH_KEY = "report_flash"
 EDITOR = "pages/manage/report_editor.html"
 BULLETIN = "pages/manage/bulletin.html"
 PARTS = (
@@ -103,7 +103,7 @@ async def _editor(
         "form": form,
         "errors": errors or {},
         "refusal": refusal,
-        "flash": request.session.pop(FLASH_KEY, None),
+        "flash": pop_flash(request),
         "status": report.status if report else ReportStatus.DRAFT,
         "event_ended": reporting.has_ended(event),
         "public_path": public_path,
@@ -127,11 +127,10 @@ def _public_path(request: Request, report: SynthesisReport | None) -> str:
 
 
 def _to_editor(request: Request, event: Event, flash: str) -> Response:
-    request.session[FLASH_KEY] = flash
     target = request.url_for(
         "manage:report", organisation=request.state.organisation.slug, event_id=event.id
     )
-    return RedirectResponse(target.path, status_code=303)
+    return redirect_with_flash(request, target.path, flash)
 
 
 @requires(ORGANISERS)
