@@ -33,7 +33,7 @@ Definitions, for an event (a fair counts its own registrations; its sessions com
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -93,7 +93,7 @@ from server.reports.figures import (
     SessionAttendance,
 )
 from server.services.action_log import log_event_action
-from server.services.employers.pledges import COUNTED_REVIEWS
+from server.services.employers.pledges import COUNTED_REVIEWS, in_unit
 from server.values.clock import EVENT_TIMEZONE, today_in_morocco
 
 SLOT_SECONDS = 30 * 60
@@ -236,11 +236,11 @@ async def _breakdowns(registrations: QuerySet[Registration], year: int) -> tuple
             .group_by(column)
             .values(column, "registered", "attended")
         )
-        merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        merged: dict[str, _People] = defaultdict(_People)
         for row in rows:
-            key = _category(dimension, row[column], year)
-            merged[key][0] += int(row["registered"])
-            merged[key][1] += int(row["attended"] or 0)
+            people_in = merged[_category(dimension, row[column], year)]
+            people_in.registered += int(row["registered"])
+            people_in.attended += int(row["attended"] or 0)
         breakdowns.append(Breakdown(dimension, _ordered_rows(dimension, merged)))
     return tuple(breakdowns)
 
@@ -252,19 +252,27 @@ def _category(dimension: Dimension, value: Any, year: int) -> str:
     return "" if text in _NOT_STATED_VALUES else text
 
 
-def _ordered_rows(dimension: Dimension, merged: dict[str, list[int]]) -> tuple[BreakdownRow, ...]:
+@dataclass
+class _People:
+    """Distinct people of one category of a breakdown, while the rows are added up."""
+
+    registered: int = 0
+    attended: int = 0
+
+    def row(self, key: str) -> BreakdownRow:
+        return BreakdownRow(key=key, registered=self.registered, attended=self.attended)
+
+
+def _ordered_rows(dimension: Dimension, merged: dict[str, _People]) -> tuple[BreakdownRow, ...]:
     """Age bands in their natural order, every band shown (0 included); the other dimensions
     most attended first. "Not stated" always comes last, and only when someone is in it."""
     if dimension == "age_band":
         keys = [*AGE_BANDS, *([""] if "" in merged else [])]
     else:
         stated = [key for key in merged if key]
-        stated.sort(key=lambda key: (-merged[key][1], -merged[key][0], key))
+        stated.sort(key=lambda key: (-merged[key].attended, -merged[key].registered, key))
         keys = [*stated, *([""] if "" in merged else [])]
-    return tuple(
-        BreakdownRow(key, *merged.get(key, (0, 0)))  # type: ignore[arg-type]
-        for key in keys
-    )
+    return tuple(merged.get(key, _People()).row(key) for key in keys)
 
 
 async def _pledge_totals(
@@ -283,21 +291,19 @@ async def _pledge_totals(
         delivered_on__lte=today,
     ).values("pledge__kind", "pledge__employer_id", "quantity", "amount_mad")
     names = {row["employer_id"]: row["employer__name"] for row in pledges}
-    # (employer id or None for all) → kind → [pledges, quantity, amount, delivered q, delivered a]
-    sums: dict[int | None, dict[PledgeKind, list[Any]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0, Decimal(0), 0, Decimal(0)])
-    )
+    # employer id (None for all of them) → kind → sums
+    sums: dict[int | None, dict[PledgeKind, _PledgeSums]] = defaultdict(dict)
     for row in pledges:
         kind = PledgeKind(row["kind"])
         for owner in (None, row["employer_id"]):
-            entry = sums[owner][kind]
-            entry[0] += 1
-            _add_unit(entry, 1, kind, row["quantity"], row["amount_mad"])
+            entry = sums[owner].setdefault(kind, _PledgeSums(kind))
+            entry.pledges += 1
+            entry.pledged += in_unit(kind, row["quantity"], row["amount_mad"])
     for row in deliveries:
         kind = PledgeKind(row["pledge__kind"])
         for owner in (None, row["pledge__employer_id"]):
             if kind in sums[owner]:
-                _add_unit(sums[owner][kind], 3, kind, row["quantity"], row["amount_mad"])
+                sums[owner][kind].delivered += in_unit(kind, row["quantity"], row["amount_mad"])
     overall = _pledge_rows(sums.get(None, {}))
     employers = sorted(
         (
@@ -310,22 +316,31 @@ async def _pledge_totals(
     return overall, tuple(employers)
 
 
-def _add_unit(
-    entry: list[Any], at: int, kind: PledgeKind, quantity: int | None, amount: Any
-) -> None:
-    """Co-funding is counted in dirhams, every other kind in places, people or items."""
-    if PledgeKind(kind).is_money:
-        entry[at + 1] += Decimal(str(amount or 0))
-    else:
-        entry[at] += int(quantity or 0)
+@dataclass
+class _PledgeSums:
+    """Pledges of one kind, for every employer or for one, while the rows are added up: what
+    was pledged and delivered in the kind's unit (`pledges.in_unit`: dirhams for co-funding,
+    places, people or items for the other kinds)."""
+
+    kind: PledgeKind
+    pledges: int = 0
+    pledged: Decimal = Decimal(0)
+    delivered: Decimal = Decimal(0)
+
+    def total(self) -> PledgeTotal:
+        money = self.kind.is_money
+        return PledgeTotal(
+            kind=self.kind,
+            pledges=self.pledges,
+            quantity=0 if money else int(self.pledged),
+            amount_mad=self.pledged if money else Decimal(0),
+            delivered_quantity=0 if money else int(self.delivered),
+            delivered_amount_mad=self.delivered if money else Decimal(0),
+        )
 
 
-def _pledge_rows(kinds: dict[PledgeKind, list[Any]]) -> tuple[PledgeTotal, ...]:
-    return tuple(
-        PledgeTotal(kind, *kinds[kind])  # type: ignore[arg-type]
-        for kind in PledgeKind
-        if kind in kinds
-    )
+def _pledge_rows(kinds: dict[PledgeKind, _PledgeSums]) -> tuple[PledgeTotal, ...]:
+    return tuple(kinds[kind].total() for kind in PledgeKind if kind in kinds)
 
 
 async def _satisfaction(feedback: QuerySet[Feedback]) -> Satisfaction:
@@ -333,16 +348,16 @@ async def _satisfaction(feedback: QuerySet[Feedback]) -> Satisfaction:
     rows = (
         await feedback.annotate(answers=Count("id")).group_by("rating").values("rating", "answers")
     )
-    distribution = [0, 0, 0, 0, 0]
+    by_rating: Counter[int] = Counter()
     for row in rows:
-        if 1 <= int(row["rating"]) <= 5:
-            distribution[int(row["rating"]) - 1] += int(row["answers"])
+        by_rating[int(row["rating"])] += int(row["answers"])
+    distribution = (by_rating[1], by_rating[2], by_rating[3], by_rating[4], by_rating[5])
     answers = sum(distribution)
     total = sum(rating * count for rating, count in enumerate(distribution, start=1))
     return Satisfaction(
         answers=answers,
         average=total / answers if answers else None,
-        distribution=tuple(distribution),  # type: ignore[arg-type]
+        distribution=distribution,
     )
 
 
@@ -569,19 +584,33 @@ async def programme_figures(
     )
 
 
+@dataclass
+class _LineSums:
+    """One city or event kind of the bulletin, while the events are added up."""
+
+    events: int = 0
+    registrations: int = 0
+    attended: int = 0
+
+    def line(self, key: str) -> ProgrammeLine:
+        return ProgrammeLine(
+            key=key, events=self.events, registrations=self.registrations, attended=self.attended
+        )
+
+
 def _lines(
     events: Iterable[dict[str, Any]], column: str, counts: dict[int, tuple[int, int]]
 ) -> tuple[ProgrammeLine, ...]:
     """Events, registrations and attended per city or per kind, most attended first."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    sums: dict[str, _LineSums] = defaultdict(_LineSums)
     for row in events:
-        key = row[column]  # a city, or an EventKind (which templates name with `|label`)
+        line = sums[row[column]]  # a city, or an EventKind (which templates name with `|label`)
         registered, attended = counts.get(row["id"], (0, 0))
-        sums[key][0] += 1
-        sums[key][1] += registered
-        sums[key][2] += attended
-    ordered = sorted(sums.items(), key=lambda item: (-item[1][2], -item[1][1], item[0]))
-    return tuple(ProgrammeLine(key, *values) for key, values in ordered)  # type: ignore[arg-type]
+        line.events += 1
+        line.registrations += registered
+        line.attended += attended
+    ordered = sorted(sums, key=lambda key: (-sums[key].attended, -sums[key].registrations, key))
+    return tuple(sums[key].line(key) for key in ordered)
 
 
 def _empty_programme(organisation: Organisation, start: date, end: date) -> ProgrammeFigures:
@@ -603,7 +632,7 @@ def _empty_programme(organisation: Organisation, start: date, end: date) -> Prog
         ),
         pledges=(),
         employers=(),
-        satisfaction=Satisfaction(0, None, (0, 0, 0, 0, 0)),
+        satisfaction=Satisfaction(answers=0, average=None, distribution=(0, 0, 0, 0, 0)),
     )
 
 
