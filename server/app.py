@@ -33,7 +33,7 @@ from server.routes.employer import portal as employer_portal
 from server.routes.employer import signup as employer_signup
 from server.routes.manage import attendance as manage_attendance
 from server.routes.manage import attendees as manage_attendees
-from server.routes.manage import devices, outbox, scanner
+from server.routes.manage import devices, outbox, poster, scanner
 from server.routes.manage import employers as manage_employers
 from server.routes.manage import events as manage_events
 from server.routes.manage import exhibitors as manage_exhibitors
@@ -374,7 +374,7 @@ routes = [
             ),
             Route(
                 "/{organisation:str}/events/{event_id:id}/feedback-poster",
-                feedback.feedback_poster,
+                poster.feedback_poster,
                 name="feedback_poster",
             ),
             # -- outbox routes --

@@ -1,6 +1,6 @@
 """Feedback after an event: attendees answer through their personal link or the short link on the
 poster at the exit (with the code printed on their badge), exhibitors from the employer portal;
-organisers print the poster.
+organisers print the poster from `server.routes.manage.poster`.
 
 After an answer, a 303 leads back to the same address, which then thanks the person (a session
 key says which event was just rated).
@@ -13,20 +13,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server.documents.qr import qr_svg
 from server.errors import NotFound, RateLimited, ValidationFailed
 from server.i18n import lazy
 from server.models import Event, Exhibitor, Registration
-from server.routes.manage.common import path_event
 from server.services.events.catalogue import PUBLIC_STATUSES
 from server.services.registrations.signup import attendee_for_token
 from server.services.reporting import feedback
 from server.services.reporting.feedback import FeedbackRefused
 from server.web.forms import form_text
-from server.web.policies import ORGANISERS, Anyone, EmployerMemberPolicy, requires
+from server.web.policies import Anyone, EmployerMemberPolicy, requires
 
 FEEDBACK = "pages/feedback.html"
-POSTER = "pages/manage/feedback_poster.html"
 THANKS_KEY = "feedback_thanks"  # session key: id of the event just rated
 FORM_FIELDS = ("rating", "comment", "serial")
 
@@ -190,18 +187,3 @@ async def event_feedback(request: Request) -> Response:
     except FeedbackRefused as refusal:
         return _page(request, event, context, refusal=refusal, status_code=refusal.status_code)
     return _after_answer(request, event, action)
-
-
-@requires(ORGANISERS)
-async def feedback_poster(request: Request) -> Response:
-    """A page to print and put up at the exit: the short link as a big QR code, written out."""
-    event = await path_event(request)
-    base_url = request.app.state.settings.base_url.rstrip("/")
-    link = base_url + request.url_for("event_feedback", slug=event.slug).path
-    context = {
-        "organisation": request.state.organisation,
-        "event": event,
-        "link": link,
-        "qr": qr_svg(link, title=link),
-    }
-    return request.app.state.renderer.page(request, POSTER, context)
