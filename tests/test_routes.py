@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
+from starlette.types import Scope
 
 from server.app import routes
 from server.models import Event
@@ -206,3 +207,31 @@ async def test_draft_sessions_are_not_shown_on_public_pages(client, published_ev
 async def test_a_huge_id_in_a_path_is_not_found(client, published_event):
     response = await client.get("/manage/passerelles/events/99999999999999999999/attendees")
     assert response.status_code == 404
+
+
+def answering_route(entries: list[BaseRoute], scope: Scope, prefix: str = "") -> tuple[str, dict]:
+    """The full name of the route that answers `scope`, and the parameters read from its path."""
+    for entry in entries:
+        match, child = entry.matches(scope)
+        if match is Match.FULL:
+            scope = {**scope, **child}
+            if isinstance(entry, Mount) and entry.routes:
+                inner = f"{prefix}{entry.name}:" if entry.name else prefix
+                return answering_route(entry.routes, scope, inner)
+            if isinstance(entry, Mount):  # another app (the static files): the rest of the path
+                rest = scope["path"].removeprefix(scope["root_path"])
+                return prefix + entry.name, {**scope["path_params"], "path": rest}
+            return prefix + entry.name, scope["path_params"]
+    raise LookupError(f"no route answers {scope['method']} {scope['path']}")
+
+
+@pytest.mark.parametrize("name", sorted(ANONYMOUS))
+def test_each_listed_path_is_the_path_of_its_route(name):
+    """The table above fixes every route's path: the listed path reaches the route of that
+    name, and the name builds that path back."""
+    method, path, _ = ANONYMOUS[name]
+    path = path.partition("?")[0]
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "path_params": {}}
+    found, parameters = answering_route(routes, scope)
+    assert found == name
+    assert Router(routes=routes).url_path_for(name, **parameters) == path
