@@ -8,11 +8,14 @@ import re
 import socket
 import subprocess
 import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
+from starlette.routing import BaseRoute, Mount, Route
 
 from server.codes.passwords import hash_password
 from server.models import (
@@ -234,3 +237,27 @@ async def both_sizes(measure, grow, rows: int = 3) -> list[int]:
     small = await measure()
     await grow(4 * rows)
     return [small, await measure()]
+
+
+@dataclass(frozen=True)
+class NamedRoute:
+    """A route of a route table (a Route, or a Mount of another app such as the static files),
+    with the name `url_for` takes and every path parameter, its Mounts' included."""
+
+    name: str
+    route: Route | Mount
+    parameters: tuple[str, ...]
+
+
+def named_routes(
+    entries: Sequence[BaseRoute], prefix: str = "", parameters: tuple[str, ...] = ()
+) -> Iterator[NamedRoute]:
+    """Every route below `entries`, through nested Mounts: a named Mount prefixes its routes'
+    names (`manage:`), an unnamed one only its path and parameters."""
+    for entry in entries:
+        if isinstance(entry, Mount) and entry.routes:
+            inner = tuple(name for name in entry.param_convertors if name != "path")
+            name = f"{prefix}{entry.name}:" if entry.name else prefix
+            yield from named_routes(entry.routes, name, parameters + inner)
+        elif isinstance(entry, Route | Mount):
+            yield NamedRoute(prefix + entry.name, entry, parameters + tuple(entry.param_convertors))

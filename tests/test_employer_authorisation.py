@@ -66,6 +66,7 @@ from tests.support import (
     make_event,
     make_organisation,
     make_user,
+    named_routes,
     new_client,
 )
 
@@ -654,24 +655,22 @@ EXTRA_QUERIES = {"employer:leads_export": ["?format=csv", "?format=xlsx"]}
 PUBLIC_EMPLOYER_PAGES = ("home", "event", "offers", "offer", "employer_logo")
 
 
-def _reachable_routes() -> Iterator[tuple[str, Route]]:
-    """(full name, route) of what an employer's member may ask: the portal, the scanning API,
-    the back office (which refuses them) and the public pages about employers."""
-    for route in app_routes:
-        if isinstance(route, Route) and route.name in PUBLIC_EMPLOYER_PAGES:
-            yield route.name, route
-        elif isinstance(route, Mount) and route.name in {"employer", "api", "manage"}:
-            for inner in route.routes:
-                if isinstance(inner, Route):
-                    yield f"{route.name}:{inner.name}", inner
+def _reachable_routes() -> Iterator[tuple[str, Route, tuple[str, ...]]]:
+    """(full name, route, path parameters) of what an employer's member may ask: the portal,
+    the scanning API, the back office (which refuses them) and the public pages about employers."""
+    for entry in named_routes(app_routes):
+        if not isinstance(entry.route, Route):
+            continue
+        area = entry.name.partition(":")[0]
+        if entry.name in PUBLIC_EMPLOYER_PAGES or area in {"employer", "api", "manage"}:
+            yield entry.name, entry.route, entry.parameters
 
 
 def _get_paths(app, world: World) -> Iterator[str]:
     """Every GET of `_reachable_routes`, filled with A's values."""
-    for name, route in _reachable_routes():
+    for name, route, parameters in _reachable_routes():
         if "GET" not in (route.methods or {"GET"}):
             continue
-        parameters = list(route.param_convertors)
         for values in itertools.product(*(_fill(world, p) for p in parameters)):
             path = app.url_path_for(name, **dict(zip(parameters, values, strict=True)))
             for query in EXTRA_QUERIES.get(name, [""]):
@@ -680,10 +679,9 @@ def _get_paths(app, world: World) -> Iterator[str]:
 
 def _organisation_paths(app, world: World) -> Iterator[tuple[str, str]]:
     """(method, path) of every page of an organisation's back office, filled with A's values."""
-    for name, route in _reachable_routes():
-        if "organisation" not in route.param_convertors:
+    for name, route, parameters in _reachable_routes():
+        if "organisation" not in parameters:
             continue
-        parameters = list(route.param_convertors)
         for values in itertools.product(*(_fill(world, p) for p in parameters)):
             path = app.url_path_for(name, **dict(zip(parameters, values, strict=True)))
             for method in _methods(route):

@@ -12,7 +12,7 @@ from starlette.types import Scope
 from server.app import routes
 from server.models import Event
 from server.models.enums import EventKind, EventStatus
-from tests.support import make_organisation
+from tests.support import make_organisation, named_routes
 
 # Route name → (method, path, expected status for an anonymous visitor).
 ANONYMOUS = {
@@ -131,32 +131,16 @@ NOT_FOUND = [
 ]
 
 
-def route_names(entries: list[BaseRoute], prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for entry in entries:
-        if isinstance(entry, Mount) and entry.routes:
-            names |= route_names(entry.routes, f"{prefix}{entry.name}:")
-        elif isinstance(entry, Route | Mount):
-            names.add(prefix + entry.name)
-    return names
-
-
-def endpoints(entries: list[BaseRoute]) -> list[Route]:
-    found: list[Route] = []
-    for entry in entries:
-        if isinstance(entry, Mount) and entry.routes:
-            found += endpoints(entry.routes)
-        elif isinstance(entry, Route):
-            found.append(entry)
-    return found
-
-
 def test_every_route_is_listed_here():
-    assert route_names(routes) == set(ANONYMOUS)
+    assert {entry.name for entry in named_routes(routes)} == set(ANONYMOUS)
 
 
 def test_every_endpoint_declares_who_may_call_it():
-    unguarded = [r.path for r in endpoints(routes) if not hasattr(r.endpoint, "access_policy")]
+    unguarded = [
+        entry.name
+        for entry in named_routes(routes)
+        if isinstance(entry.route, Route) and not hasattr(entry.route.endpoint, "access_policy")
+    ]
     assert unguarded == []
 
 
