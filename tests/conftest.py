@@ -23,6 +23,7 @@ from server.app import create_app
 from server.cli import apply_migrations
 from server.config import Settings
 from server.db import close_database, open_database
+from tests.support import SECRET_KEY
 
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("TREMPLIN_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -110,9 +111,7 @@ async def db(database: Database) -> Database:
 
 @pytest.fixture
 def settings(tmp_path: Path, database: Database) -> Settings:
-    return Settings(
-        data_dir=tmp_path, database_url=database.url, secret_key="test-secret-key-" + "x" * 32
-    )
+    return Settings(data_dir=tmp_path, database_url=database.url, secret_key=SECRET_KEY)
 
 
 @pytest.fixture

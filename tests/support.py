@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.routing import BaseRoute, Mount, Route
 
+from server.codes.badges import make_badge_code
 from server.codes.passwords import hash_password
 from server.models import (
     Attendee,
@@ -25,9 +26,17 @@ from server.models import (
     Event,
     Membership,
     Organisation,
+    Registration,
     User,
 )
 from server.models.enums import EmployerRole, EmployerStatus, EventKind, EventStatus, Role
+
+SECRET_KEY = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
+
+
+def badge_code(registration: Registration) -> str:
+    """The signed code of a registration's badge, as its QR code carries it."""
+    return make_badge_code(SECRET_KEY, registration.event_id, registration.id)  # type: ignore[attr-defined]
 
 
 async def new_client(app, address: str = "203.0.113.11") -> httpx.AsyncClient:

@@ -10,16 +10,14 @@ from itertools import count
 
 import pytest
 
-from server.codes.badges import make_badge_code
 from server.models import Attendee, Event, Organisation, Registration
 from server.models.enums import EventKind, RegistrationStatus, Role
 from server.services.door.attendance import SessionAttendance, event_attendance
 from server.services.door.checkin import perform_checkin, undo_checkin
 from server.services.events.admin import managed_event
 from tests import support
-from tests.support import html, login, make_organisation, make_user
+from tests.support import SECRET_KEY, badge_code, html, login, make_organisation, make_user
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 BASE = "/manage/passerelles/events"
 # 10:00 in Casablanca (UTC+1 in June): the half hours are 10:00, 10:30… on the wall clock.
 OPENING = datetime(2026, 6, 13, 9, 0, tzinfo=UTC)
@@ -55,8 +53,9 @@ async def make_registration(
 
 
 async def scan(event: Event, registration: Registration, gate: str, minutes: int) -> None:
-    code = make_badge_code(SECRET, registration.event_id, registration.id)  # type: ignore[attr-defined]
-    outcome = await perform_checkin(event, code, secret_key=SECRET, gate=gate, now=at(minutes))
+    outcome = await perform_checkin(
+        event, badge_code(registration), secret_key=SECRET_KEY, gate=gate, now=at(minutes)
+    )
     assert outcome.admitted
 
 

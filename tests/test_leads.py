@@ -12,7 +12,6 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from server.codes.badges import make_badge_code
 from server.models import Attendee, Employer, Event, Exhibitor, Lead, Registration
 from server.models.enums import (
     EmployerStatus,
@@ -24,6 +23,8 @@ from server.models.enums import (
 )
 from server.services.employers.leads import LeadScanRefused, leads_per_fair, scan_lead
 from tests.support import (
+    SECRET_KEY,
+    badge_code,
     csrf_from,
     html,
     login,
@@ -34,7 +35,6 @@ from tests.support import (
     make_user,
 )
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 MEMBER = "rh@atlas.example.org"
 OTHER_MEMBER = "rh@argane.example.org"
 HTMX = {"HX-Request": "true"}
@@ -52,10 +52,6 @@ async def register(event: Event, attendee: Attendee, **extra) -> Registration:
         "badge_serial": f"K{number // 100 % 10}{number // 10 % 10}-{number % 10}AB",
     }
     return await Registration.create(**(fields | extra))
-
-
-def badge(registration: Registration) -> str:
-    return make_badge_code(SECRET, registration.event_id, registration.id)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -144,7 +140,7 @@ async def test_the_booth_scanner_is_the_door_scanner_component(client, fair, boo
 
 async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, booth, sharing):
     await english(client)
-    response = await scan(client, fair, badge(sharing))
+    response = await scan(client, fair, badge_code(sharing))
     assert response.status_code == 200
     result = card(response)
     assert result["data-result"] == "ok"
@@ -161,7 +157,7 @@ async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, boot
 
 async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth, private):
     await english(client)
-    response = await scan(client, fair, badge(private))
+    response = await scan(client, fair, badge_code(private))
     result = card(response)
     assert result["data-result"] == "ok"
     assert result.select_one(".scan-name").get_text() == "Visitor without a shared profile"
@@ -173,8 +169,8 @@ async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth
 
 async def test_scanning_a_visitor_again_finds_the_same_lead(client, fair, booth, sharing):
     await english(client)
-    await scan(client, fair, badge(sharing))
-    result = card(await scan(client, fair, badge(sharing)))
+    await scan(client, fair, badge_code(sharing))
+    result = card(await scan(client, fair, badge_code(sharing)))
     assert result["data-result"] == "already_scanned"
     assert "Already in your leads." in result.get_text()
     assert await Lead.filter(exhibitor=booth).count() == 1
@@ -188,7 +184,7 @@ async def test_a_typed_serial_is_read_like_a_badge(client, fair, booth, sharing)
 
 async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, sharing):
     await english(client)
-    response = await scan(client, fair, badge(sharing), **HTMX)
+    response = await scan(client, fair, badge_code(sharing), **HTMX)
     assert "<html" not in response.text
     assert card(response)["data-result"] == "ok"
 
@@ -213,7 +209,7 @@ async def test_a_badge_of_another_event_is_the_wrong_event(client, fair, booth):
     elsewhere = await make_event(await fair.organisation, "autre-salon")
     registration = await register(elsewhere, await make_attendee("Awa"))
     await english(client)
-    found = card(await scan(client, fair, badge(registration)))
+    found = card(await scan(client, fair, badge_code(registration)))
     assert found["data-result"] == "wrong_event"
     assert found.select_one(".scan-message").get_text() == "This badge is for another event."
 
@@ -223,7 +219,7 @@ async def test_a_cancelled_registration_is_not_a_lead(client, fair, booth):
         fair, await make_attendee("Awa"), status=RegistrationStatus.CANCELLED
     )
     await english(client)
-    assert card(await scan(client, fair, badge(registration)))["data-result"] == "cancelled"
+    assert card(await scan(client, fair, badge_code(registration)))["data-result"] == "cancelled"
     assert not await Lead.exists(exhibitor=booth)
 
 
@@ -234,8 +230,8 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
     at_workshop = await register(workshop, await sharing.attendee)
     only_workshop = await register(workshop, await make_attendee("Awa"))
     await english(client)
-    assert card(await scan(client, fair, badge(at_workshop)))["data-result"] == "ok"
-    assert card(await scan(client, fair, badge(only_workshop)))["data-result"] == "ok"
+    assert card(await scan(client, fair, badge_code(at_workshop)))["data-result"] == "ok"
+    assert card(await scan(client, fair, badge_code(only_workshop)))["data-result"] == "ok"
     registrations = await Lead.filter(exhibitor=booth).values_list("registration_id", flat=True)
     assert sorted(registrations) == sorted([sharing.id, only_workshop.id])
 
@@ -250,7 +246,7 @@ async def test_scanning_needs_a_confirmed_booth_at_that_fair(client, fair, booth
     page = await client.get(f"/employer/fairs/{fair.id}/leads/scan")
     response = await client.post(
         f"/employer/fairs/{second.id}/leads/scan",
-        data={"code": badge(sharing), "csrf_token": csrf_from(page)},
+        data={"code": badge_code(sharing), "csrf_token": csrf_from(page)},
     )
     assert response.status_code == 404
 
@@ -269,7 +265,7 @@ async def test_an_archived_fair_is_no_longer_scanned(client, fair, booth, sharin
     assert "not open" in html(page).select_one(".alert-warning").get_text()
     assert not html(page).select("[data-scanner]")
     with pytest.raises(LeadScanRefused) as refused:
-        await scan_lead(booth, badge(sharing), secret_key=SECRET)
+        await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     assert refused.value.code == "fair_not_open"
     assert (await client.get(f"/employer/fairs/{fair.id}/leads")).status_code == 200
 
@@ -278,7 +274,7 @@ async def test_an_archived_fair_is_no_longer_scanned(client, fair, booth, sharin
 
 
 async def test_an_employer_never_sees_another_employers_leads(client, fair, booth, sharing):
-    await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     other = await make_employer("Argane", ice="001234567000090", member_email=OTHER_MEMBER)
     await english(client, OTHER_MEMBER)
     for path in ("leads", "leads/scan", "leads/export?format=csv"):
@@ -309,8 +305,8 @@ async def open_leads(client: httpx.AsyncClient, event: Event) -> httpx.Response:
 async def test_the_list_shows_shared_profiles_and_anonymous_visitors(
     client, fair, booth, sharing, private
 ):
-    await scan_lead(booth, badge(sharing), secret_key=SECRET)
-    await scan_lead(booth, badge(private), secret_key=SECRET)
+    await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
+    await scan_lead(booth, badge_code(private), secret_key=SECRET_KEY)
     response = await open_leads(client, fair)
     names = [h.get_text(strip=True) for h in html(response).select(".lead-item .lead-name")]
     assert sorted(names) == ["Fatou Ndiaye", "Visitor without a shared profile"]
@@ -319,7 +315,7 @@ async def test_the_list_shows_shared_profiles_and_anonymous_visitors(
 
 
 async def test_a_note_and_a_rating_are_saved(client, fair, booth, sharing):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     page = await open_leads(client, fair)
     response = await client.post(
         f"/employer/fairs/{fair.id}/leads/{outcome.lead_id}",
@@ -340,7 +336,7 @@ async def test_a_note_and_a_rating_are_saved(client, fair, booth, sharing):
 async def test_a_rating_outside_1_to_4_is_refused_next_to_the_field(
     client, fair, booth, sharing, rating
 ):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     page = await open_leads(client, fair)
     response = await client.post(
         f"/employer/fairs/{fair.id}/leads/{outcome.lead_id}",
@@ -356,7 +352,7 @@ async def test_a_rating_outside_1_to_4_is_refused_next_to_the_field(
 
 
 async def test_an_empty_rating_clears_it(client, fair, booth, sharing):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     await Lead.filter(id=outcome.lead_id).update(rating=2)
     page = await open_leads(client, fair)
     await client.post(
@@ -367,7 +363,7 @@ async def test_an_empty_rating_clears_it(client, fair, booth, sharing):
 
 
 async def test_with_htmx_the_lead_card_is_swapped(client, fair, booth, sharing):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     page = await open_leads(client, fair)
     url = f"/employer/fairs/{fair.id}/leads/{outcome.lead_id}"
     form = html(page).select_one(f"#lead-{outcome.lead_id} form")
@@ -390,7 +386,7 @@ async def exported(
     client: httpx.AsyncClient, fair: Event, booth: Exhibitor, *registrations: Registration
 ) -> tuple[httpx.Response, httpx.Response]:
     for registration in registrations:
-        outcome = await scan_lead(booth, badge(registration), secret_key=SECRET)
+        outcome = await scan_lead(booth, badge_code(registration), secret_key=SECRET_KEY)
         await Lead.filter(id=outcome.lead_id).update(note=f"note {registration.id}", rating=2)
     await english(client)
     base = f"/employer/fairs/{fair.id}/leads/export"
@@ -460,10 +456,10 @@ async def test_an_unknown_export_format_is_not_found(client, fair, booth):
 
 async def test_leads_per_fair_counts_shared_and_anonymous_visitors(fair, booth, sharing, private):
     employer: Employer = await booth.employer
-    await scan_lead(booth, badge(sharing), secret_key=SECRET)
-    await scan_lead(booth, badge(private), secret_key=SECRET)
+    await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
+    await scan_lead(booth, badge_code(private), secret_key=SECRET_KEY)
     third = await register(fair, await make_attendee("Awa"))
-    await scan_lead(booth, badge(third), secret_key=SECRET)
+    await scan_lead(booth, badge_code(third), secret_key=SECRET_KEY)
     asked = await make_event(
         await fair.organisation, "salon-2", starts_at=datetime.now(UTC) + timedelta(days=20)
     )

@@ -16,9 +16,8 @@ from server.models import Attendee, Event, Registration
 from server.models.enums import EventKind, RegistrationStatus, Role
 from server.services.registrations.badges import event_badges
 from tests import support
-from tests.support import login, make_organisation, make_user
+from tests.support import SECRET_KEY, login, make_organisation, make_user
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 BASE = "/manage/passerelles/events"
 START = datetime(2026, 6, 13, 9, 0, tzinfo=UTC)
 CONFIRMED = [  # (first name, last name), in the order they are printed
@@ -72,7 +71,7 @@ def pdf_text(content: bytes) -> tuple[int, str]:
 
 
 async def test_badges_are_read_by_last_name_then_first_name(fair):
-    badges = await event_badges(fair, secret_key=SECRET, language="fr")
+    badges = await event_badges(fair, secret_key=SECRET_KEY, language="fr")
     assert [badge.name for badge in badges] == [f"{first} {last}" for first, last in CONFIRMED]
     assert {badge.role for badge in badges} == {"visitor"}
     assert {badge.organisation for badge in badges} == {"Passerelles"}
@@ -80,7 +79,7 @@ async def test_badges_are_read_by_last_name_then_first_name(fair):
 
 async def test_badges_are_read_in_batches_without_losing_anyone(fair, monkeypatch):
     monkeypatch.setattr("server.services.registrations.badges.BATCH_SIZE", 2)
-    badges = await event_badges(fair, secret_key=SECRET, language="fr")
+    badges = await event_badges(fair, secret_key=SECRET_KEY, language="fr")
     assert [badge.name for badge in badges] == [f"{first} {last}" for first, last in CONFIRMED]
 
 

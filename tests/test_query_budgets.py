@@ -25,6 +25,7 @@ from server.models.enums import (
 )
 from server.services.door.devices import issue_device_token
 from tests.support import (
+    SECRET_KEY,
     both_sizes,
     login,
     make_employer,
@@ -34,7 +35,6 @@ from tests.support import (
     statements,
 )
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 PERSONAL_TOKEN = "a-personal-link-for-the-query-budgets"
 
 # Statements per request; see each test for what they are.
@@ -183,7 +183,7 @@ async def test_a_scan_through_the_checkin_api(client, organisation):
             "POST",
             "/api/v1/checkin",
             headers={"Authorization": f"Bearer {token}"},
-            json={"code": make_badge_code(SECRET, fair.id, registration.id), "gate": "A"},
+            json={"code": make_badge_code(SECRET_KEY, fair.id, registration.id), "gate": "A"},
         )
 
     counts = await both_sizes(measure, grow)

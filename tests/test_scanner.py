@@ -10,14 +10,20 @@ import httpx
 import pytest
 from babel.dates import format_time
 
-from server.codes.badges import make_badge_code
 from server.i18n import BABEL_LOCALES
 from server.models import Attendee, CheckIn, Event, Organisation, Registration
 from server.models.enums import CheckInKind, CheckInResult, RegistrationStatus, Role
 from server.values.clock import EVENT_TIMEZONE
-from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
+from tests.support import (
+    badge_code,
+    csrf_from,
+    html,
+    login,
+    make_event,
+    make_organisation,
+    make_user,
+)
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 BASE = "/manage/passerelles/events"
 _serials = count(1)
 
@@ -42,10 +48,6 @@ async def make_registration(
         status=status,
         badge_serial=f"S9N-{number:03d}".replace("0", "Q").replace("1", "W"),
     )
-
-
-def badge(registration: Registration) -> str:
-    return make_badge_code(SECRET, registration.event_id, registration.id)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -135,7 +137,7 @@ async def test_staff_of_another_organisation_are_refused(client, fair):
 
 async def test_a_valid_badge_shows_the_green_card_with_the_name(client, fair, registration):
     token = await open_scanner(client, fair)
-    response = await post_scan(client, fair, token, badge(registration))
+    response = await post_scan(client, fair, token, badge_code(registration))
     assert response.status_code == 200
     result = card(response)
     assert result["data-result"] == "ok"
@@ -157,15 +159,15 @@ async def test_a_valid_badge_shows_the_green_card_with_the_name(client, fair, re
 
 async def test_the_door_is_remembered_for_the_next_visit(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration), gate="Porte nord")
+    await post_scan(client, fair, token, badge_code(registration), gate="Porte nord")
     page = await client.get(f"{BASE}/{fair.id}/scan")
     assert html(page).select_one("#field-gate")["value"] == "Porte nord"
 
 
 async def test_a_second_scan_shows_the_orange_card_with_time_and_door(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration), gate="B")
-    response = await post_scan(client, fair, token, badge(registration), gate="C")
+    await post_scan(client, fair, token, badge_code(registration), gate="B")
+    response = await post_scan(client, fair, token, badge_code(registration), gate="C")
     result = card(response)
     assert result["data-result"] == "already_checked_in"
     assert "scan-warning" in result["class"]
@@ -180,11 +182,11 @@ async def test_a_second_scan_shows_the_orange_card_with_time_and_door(client, fa
 
 async def test_the_card_speaks_the_staff_members_language(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration))
+    await post_scan(client, fair, token, badge_code(registration))
     english = card(
         await client.post(
             f"{BASE}/{fair.id}/scan?lang=en",
-            data={"code": badge(registration), "gate": "B", "csrf_token": token},
+            data={"code": badge_code(registration), "gate": "B", "csrf_token": token},
         )
     )
     assert "Aminata Diallo is already checked in." in english.get_text()
@@ -195,7 +197,7 @@ async def test_a_badge_of_another_event_shows_the_red_card(client, fair):
     other_event = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
     elsewhere = await make_registration(other_event)
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, badge(elsewhere)))
+    result = card(await post_scan(client, fair, token, badge_code(elsewhere)))
     assert result["data-result"] == "wrong_event"
     assert "scan-refused" in result["class"]
     assert not result.select("form.scan-undo")
@@ -214,7 +216,7 @@ async def test_a_refused_registration_shows_the_red_card_with_the_name(
 ):
     registration = await make_registration(fair, "Moussa", "Traoré", status=status)
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, badge(registration)))
+    result = card(await post_scan(client, fair, token, badge_code(registration)))
     assert (result["data-result"], "scan-refused" in result["class"]) == (result_code, True)
     assert "Moussa Traoré" in result.select_one(".scan-name").get_text()
 
@@ -227,7 +229,7 @@ async def test_garbage_is_not_valid(client, fair):
 
 async def test_a_door_name_that_is_too_long_is_refused_with_422(client, fair, registration):
     token = await open_scanner(client, fair)
-    response = await post_scan(client, fair, token, badge(registration), gate="x" * 41, **HTMX)
+    response = await post_scan(client, fair, token, badge_code(registration), gate="x" * 41, **HTMX)
     assert response.status_code == 422
     assert card(response)["data-result"] == "error"
     assert await CheckIn.all().count() == 0
@@ -235,7 +237,7 @@ async def test_a_door_name_that_is_too_long_is_refused_with_422(client, fair, re
 
 async def test_with_htmx_only_the_card_is_returned(client, fair, registration):
     token = await open_scanner(client, fair)
-    response = await post_scan(client, fair, token, badge(registration), **HTMX)
+    response = await post_scan(client, fair, token, badge_code(registration), **HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text and "scan-form" not in response.text
     assert response.text.strip().startswith("<article")
@@ -245,7 +247,7 @@ async def test_with_htmx_only_the_card_is_returned(client, fair, registration):
 
 async def test_a_scan_without_the_csrf_token_is_refused(client, fair, registration):
     await open_scanner(client, fair)
-    response = await client.post(f"{BASE}/{fair.id}/scan", data={"code": badge(registration)})
+    response = await client.post(f"{BASE}/{fair.id}/scan", data={"code": badge_code(registration)})
     assert response.status_code == 403
     assert await CheckIn.all().count() == 0
 
@@ -255,7 +257,7 @@ async def test_the_camera_request_with_the_csrf_header_is_accepted(client, fair,
     token = await open_scanner(client, fair)
     response = await client.post(
         f"{BASE}/{fair.id}/scan",
-        data={"code": badge(registration), "gate": "A"},
+        data={"code": badge_code(registration), "gate": "A"},
         headers={"X-CSRF-Token": token, "Accept": "text/html", **HTMX},
     )
     assert response.status_code == 200
@@ -267,7 +269,7 @@ async def test_the_camera_request_with_the_csrf_header_is_accepted(client, fair,
 
 async def test_undo_writes_an_undo_row_and_the_badge_scans_green_again(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration))
+    await post_scan(client, fair, token, badge_code(registration))
     response = await client.post(
         f"{BASE}/{fair.id}/scan/undo",
         data={"registration_id": str(registration.id), "csrf_token": token},
@@ -280,7 +282,7 @@ async def test_undo_writes_an_undo_row_and_the_badge_scans_green_again(client, f
     assert registration.checked_in_at is None
     assert await kinds_of(registration) == [CheckInKind.ENTRY, CheckInKind.UNDO]
 
-    again = card(await post_scan(client, fair, token, badge(registration)))
+    again = card(await post_scan(client, fair, token, badge_code(registration)))
     assert again["data-result"] == "ok"
     assert await kinds_of(registration) == [CheckInKind.ENTRY, CheckInKind.UNDO, CheckInKind.ENTRY]
 

@@ -12,9 +12,7 @@ from pypdf import PdfReader
 from server.codes.badges import read_badge_code
 from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EventKind, EventStatus, QuestionKind, RegistrationStatus
-from tests.support import csrf_from, html, make_organisation
-
-SETTINGS_SECRET = "test-secret-key-" + "x" * 32
+from tests.support import SECRET_KEY, csrf_from, html, make_organisation
 
 
 @pytest.fixture
@@ -161,12 +159,10 @@ async def test_the_qr_code_carries_a_signed_code_of_the_registration(client, fai
     from server.codes.badges import make_badge_code
     from server.documents.qr import qr_svg
 
-    expected = qr_svg(make_badge_code(SETTINGS_SECRET, fair.id, registration.id))
+    expected = qr_svg(make_badge_code(SECRET_KEY, fair.id, registration.id))
     path = html(personal).select_one(".badge svg.qr path")["d"]
     assert path in expected
-    assert read_badge_code(
-        SETTINGS_SECRET, make_badge_code(SETTINGS_SECRET, fair.id, registration.id)
-    )
+    assert read_badge_code(SECRET_KEY, make_badge_code(SECRET_KEY, fair.id, registration.id))
 
 
 async def test_cancelling_from_the_personal_page(client, fair):
