@@ -23,7 +23,8 @@ from server.app import create_app
 from server.cli import apply_migrations
 from server.config import Settings
 from server.db import close_database, open_database
-from tests.support import SECRET_KEY
+from server.models import Event
+from tests.support import SECRET_KEY, make_event, make_staffed_organisation
 
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("TREMPLIN_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -124,3 +125,10 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def fair(db: Database) -> Event:
+    """Passerelles' job fair `salon`, starting in an hour, with its organiser orga@example.org
+    and its door staff door@example.org. A module that needs another fair defines its own."""
+    return await make_event(await make_staffed_organisation(), "salon")

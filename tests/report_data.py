@@ -62,7 +62,7 @@ from server.models.enums import (
     Role,
 )
 from server.values.clock import EVENT_TIMEZONE
-from tests.support import make_employer, make_event, make_organisation, make_user
+from tests.support import make_employer, make_event, make_organisation, make_registration, make_user
 
 DAY = date(2025, 6, 14)
 TODAY = date(2025, 12, 31)
@@ -129,12 +129,11 @@ async def register(
     source: str = "online",
     checked_in_at: datetime | None = None,
 ) -> Registration:
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=RegistrationStatus(status),
+    return await make_registration(
+        event,
+        attendee,
+        RegistrationStatus(status),
         source=RegistrationSource(source),
-        badge_serial=f"R{next(_serials):06d}",
         checked_in_at=checked_in_at,
     )
 

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from server.codes.badges import make_badge_code
 from server.codes.passwords import hash_password
+from server.codes.serials import ALPHABET
 from server.models import (
     Attendee,
     Employer,
@@ -29,7 +30,14 @@ from server.models import (
     Registration,
     User,
 )
-from server.models.enums import EmployerRole, EmployerStatus, EventKind, EventStatus, Role
+from server.models.enums import (
+    EmployerRole,
+    EmployerStatus,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+    Role,
+)
 
 SECRET_KEY = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 
@@ -95,6 +103,14 @@ async def make_organisation(slug: str = "passerelles", name: str = "Passerelles"
     return await Organisation.create(slug=slug, name=name)
 
 
+async def make_staffed_organisation() -> Organisation:
+    """Passerelles, with an organiser (orga@example.org) and door staff (door@example.org)."""
+    organisation = await make_organisation()
+    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
+    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    return organisation
+
+
 async def make_employer(
     name: str = "Atlas Logistique",
     *,
@@ -145,6 +161,45 @@ async def make_attendee(
         "consent_share_at": now if share else None,
     }
     return await Attendee.create(**(fields | extra))
+
+
+async def make_bare_attendee(
+    first_name: str = "Aminata", last_name: str = "Diallo", phone: str | None = None
+) -> Attendee:
+    """Someone known by a name and a consent only (and a phone if given): the least a
+    registration needs."""
+    return await Attendee.create(
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        consent_processing_at=datetime.now(UTC),
+    )
+
+
+_badge_numbers = itertools.count(1)
+
+
+def new_badge_serial() -> str:
+    """A badge serial of the real shape (`TST-3QX`), another one at each call."""
+    number = next(_badge_numbers)
+    return "TST-" + "".join(ALPHABET[number // 32**power % 32] for power in (2, 1, 0))
+
+
+async def make_registration(
+    event: Event,
+    attendee: Attendee | None = None,
+    status: RegistrationStatus = RegistrationStatus.CONFIRMED,
+    **extra: object,
+) -> Registration:
+    """`attendee` (a bare Aminata Diallo unless given) registered at `event`, confirmed unless
+    told otherwise, with a badge serial of their own; any field can be given in `extra`."""
+    fields: dict[str, object] = {
+        "event": event,
+        "attendee": attendee or await make_bare_attendee(),
+        "status": status,
+        "badge_serial": new_badge_serial(),
+    }
+    return await Registration.create(**(fields | extra))
 
 
 # --- reading pages ----------------------------------------------------------------------------

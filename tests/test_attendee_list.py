@@ -17,7 +17,16 @@ from server.models.enums import (
     Role,
 )
 from server.services.registrations.attendee_list import AttendeeFilters, attendee_page, phone_search
-from tests.support import QueryCounter, html, login, make_event, make_organisation, make_user
+from tests.support import (
+    QueryCounter,
+    html,
+    login,
+    make_bare_attendee,
+    make_event,
+    make_organisation,
+    make_registration,
+    make_user,
+)
 
 BASE = "/manage/passerelles/events"
 
@@ -32,17 +41,13 @@ async def add_person(
     checked_in: bool = False,
     **extra,
 ) -> Registration:
-    attendee = await Attendee.get_or_none(phone=phone) or await Attendee.create(
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        consent_processing_at=datetime.now(UTC),
+    attendee = await Attendee.get_or_none(phone=phone) or await make_bare_attendee(
+        first_name, last_name, phone
     )
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"B{event.id}{attendee.id:06d}",
+    return await make_registration(
+        event,
+        attendee,
+        status,
         checked_in_at=datetime.now(UTC) if checked_in else None,
         checked_in_gate="A" if checked_in else "",
         **extra,

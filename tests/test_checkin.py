@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime
-from itertools import count
 
 import pytest
 from starlette.routing import Mount, Route
@@ -14,13 +13,12 @@ from starlette.routing import Mount, Route
 from server.app import routes
 from server.codes.badges import make_badge_code
 from server.i18n import DEFAULT_LANGUAGE, set_language
-from server.models import Attendee, CheckIn, DeviceToken, Event, Organisation, Registration
+from server.models import CheckIn, DeviceToken, Event, Organisation, Registration
 from server.models.enums import (
     CheckInKind,
     CheckInResult,
     EventKind,
     RegistrationStatus,
-    Role,
 )
 from server.services.door.checkin import CheckInError, perform_checkin, undo_checkin
 from server.services.door.devices import (
@@ -34,38 +32,15 @@ from tests.support import (
     csrf_from,
     html,
     login,
+    make_bare_attendee,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
     new_client,
 )
 
 API = "/api/v1"
-_serials = count(1)
-
-
-async def make_attendee(first_name: str = "Aminata", last_name: str = "Diallo", phone=None):
-    return await Attendee.create(
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        consent_processing_at=datetime.now(UTC),
-    )
-
-
-async def make_registration(
-    event: Event,
-    attendee: Attendee | None = None,
-    status: RegistrationStatus = RegistrationStatus.CONFIRMED,
-) -> Registration:
-    attendee = attendee or await make_attendee()
-    number = next(_serials)
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"K7P-{number:03d}".replace("0", "Q").replace("1", "W"),
-    )
 
 
 async def scan(event: Event, code: str, gate: str = "A", **extra):
@@ -77,14 +52,6 @@ def language():
     """Choose the language messages are shown in; back to the default afterwards."""
     yield set_language
     set_language(DEFAULT_LANGUAGE)
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
-    return await make_event(organisation, "salon")
 
 
 @pytest.fixture
@@ -335,7 +302,7 @@ async def workshop(fair) -> Event:
 
 
 async def test_a_fair_badge_at_a_workshop_door_checks_the_workshop_registration(fair, workshop):
-    person = await make_attendee()
+    person = await make_bare_attendee()
     fair_badge = await make_registration(fair, person)
     seat = await make_registration(workshop, person)
     outcome = await scan(workshop, badge_code(fair_badge))
@@ -353,7 +320,7 @@ async def test_a_workshop_badge_of_another_fair_is_the_wrong_event(fair, worksho
     other_workshop = await make_event(
         await Organisation.get(slug="passerelles"), "autre-atelier", parent=other_fair
     )
-    person = await make_attendee()
+    person = await make_bare_attendee()
     await make_registration(workshop, person)
     elsewhere = await make_registration(other_workshop, person)
     assert (await scan(workshop, badge_code(elsewhere))).code == "wrong_event"
@@ -474,10 +441,10 @@ async def test_the_api_replays_a_retried_nonce(client, fair, registration, devic
 
 
 async def test_search_finds_the_devices_event_registrations_only(client, fair, device_token):
-    await make_registration(fair, await make_attendee("Aminata", "Diallo", "+212612345678"))
-    await make_registration(fair, await make_attendee("Moussa", "Traoré"))
+    await make_registration(fair, await make_bare_attendee("Aminata", "Diallo", "+212612345678"))
+    await make_registration(fair, await make_bare_attendee("Moussa", "Traoré"))
     other = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
-    await make_registration(other, await make_attendee("Aminata", "Koné"))
+    await make_registration(other, await make_bare_attendee("Aminata", "Koné"))
     for query in ("amin", "DIALLO", "0612345678", "Aminata Diallo"):
         response = await client.get(
             f"{API}/search", params={"q": query}, headers=bearer(device_token)
@@ -491,7 +458,7 @@ async def test_search_finds_the_devices_event_registrations_only(client, fair, d
 
 async def test_search_returns_at_most_twenty(client, fair, device_token):
     for n in range(25):
-        await make_registration(fair, await make_attendee("Fatou", f"Sow {n:02d}"))
+        await make_registration(fair, await make_bare_attendee("Fatou", f"Sow {n:02d}"))
     response = await client.get(
         f"{API}/search", params={"q": "fatou"}, headers=bearer(device_token)
     )

@@ -50,7 +50,6 @@ from server.models.enums import (
     InterestStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationStatus,
     Role,
 )
 from server.services.employers import interests
@@ -65,6 +64,7 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
     named_routes,
     new_client,
@@ -96,7 +96,7 @@ def _approved_only(route: Route) -> bool:
 
 # --- the world ------------------------------------------------------------------------------------
 
-_serials = itertools.count(101)
+_people = itertools.count(101)
 
 
 @dataclass(frozen=True)
@@ -186,13 +186,8 @@ async def _person(
     company: Employer, fair: Event, offer: Offer, exhibitor: Exhibitor, *, shares: bool, **who
 ) -> Person:
     attendee = await make_attendee(share=shares, **who)
-    number = next(_serials)
-    registration = await Registration.create(
-        event=fair,
-        attendee=attendee,
-        status=RegistrationStatus.CONFIRMED,
-        badge_serial=f"{number:03d}-KQZ",
-    )
+    number = next(_people)
+    registration = await make_registration(fair, attendee)
     interest = await Interest.create(attendee=attendee, offer=offer)
     lead = await Lead.create(
         exhibitor=exhibitor,

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from server.models import Delivery, Exhibitor, Interest, Lead, Offer, Pledge, Registration
+from server.models import Delivery, Exhibitor, Interest, Lead, Offer, Pledge
 from server.models.enums import (
     ContractType,
     ExhibitorStatus,
     InterestStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationStatus,
 )
-from tests.support import html, login, make_attendee, make_employer, make_event, make_organisation
+from tests.support import (
+    html,
+    login,
+    make_attendee,
+    make_employer,
+    make_event,
+    make_organisation,
+    make_registration,
+)
 
 
 async def _company_with_activity(name: str, ice: str, email: str, event) -> None:
@@ -43,12 +50,7 @@ async def _company_with_activity(name: str, ice: str, email: str, event) -> None
             offer=offer,
             status=InterestStatus.HIRED if number == 0 else InterestStatus.INTERESTED,
         )
-        registration = await Registration.create(
-            event=event,
-            attendee=attendee,
-            status=RegistrationStatus.CONFIRMED,
-            badge_serial=f"{ice[-3:]}-{number:03d}",
-        )
+        registration = await make_registration(event, attendee)
         await Lead.create(exhibitor=exhibitor, registration=registration, shared_profile=share)
 
 

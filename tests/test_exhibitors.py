@@ -18,7 +18,6 @@ from server.models import (
     Lead,
     Offer,
     Pledge,
-    Registration,
 )
 from server.models.enums import (
     ContractType,
@@ -29,7 +28,6 @@ from server.models.enums import (
     ExhibitorStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationStatus,
     Role,
 )
 from server.services.employers.exhibitors import (
@@ -48,6 +46,7 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
 )
 
@@ -281,12 +280,7 @@ async def test_a_booth_with_leads_cannot_be_withdrawn(client, fair, employer):
     exhibitor = await Exhibitor.create(
         event=fair, employer=employer, status=ExhibitorStatus.CONFIRMED, booth_label="A1"
     )
-    registration = await Registration.create(
-        event=fair,
-        attendee=await make_attendee(),
-        status=RegistrationStatus.CONFIRMED,
-        badge_serial="K7P-3QX",
-    )
+    registration = await make_registration(fair, await make_attendee())
     await Lead.create(exhibitor=exhibitor, registration=registration, shared_profile=True)
     await english(client, MEMBER)
     page = await client.get("/employer/fairs")

@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 
 from server.i18n import translations
 from server.models import (
-    Attendee,
     CheckIn,
     Delivery,
     Employer,
@@ -46,6 +45,7 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
 )
 
@@ -58,12 +58,6 @@ HEADERS = {
     "offers": export_service.OFFER_HEADERS,
 }
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
-
-
-async def registered(event: Event, attendee: Attendee, serial: str, **extra) -> Registration:
-    return await Registration.create(
-        event=event, attendee=attendee, status="confirmed", badge_serial=serial, **extra
-    )
 
 
 async def scanned(event: Event, registration: Registration, staff: User, gate: str) -> CheckIn:
@@ -96,18 +90,27 @@ async def data(db) -> dict:
     later = await make_event(organisation, "plus-tard", title={"fr": "Forum d'automne"})
     amadou = await make_attendee("Amadou", email="amadou@example.org")
     planted = await make_attendee(FORMULA, share=False)
-    at_fair = await registered(
-        fair, amadou, "AMA-001", checked_in_at=NOW - timedelta(days=2), checked_in_gate="Porte A"
+    at_fair = await make_registration(
+        fair,
+        amadou,
+        badge_serial="AMA-001",
+        checked_in_at=NOW - timedelta(days=2),
+        checked_in_gate="Porte A",
     )
-    await registered(workshop, amadou, "AMA-002")
-    await registered(fair, planted, "PLA-001")
-    await registered(later, planted, "PLA-002")
+    await make_registration(workshop, amadou, badge_serial="AMA-002")
+    await make_registration(fair, planted, badge_serial="PLA-001")
+    await make_registration(later, planted, badge_serial="PLA-002")
     await scanned(fair, at_fair, organiser, "Porte A")
 
     other = await make_organisation("autre", "Autre association")
     theirs = await make_event(other, "leur-salon", title={"fr": "Leur salon"})
     secret = await make_attendee("Secrète", last_name="Personne")
-    await scanned(theirs, await registered(theirs, secret, "SEC-001"), organiser, "Porte Z")
+    await scanned(
+        theirs,
+        await make_registration(theirs, secret, badge_serial="SEC-001"),
+        organiser,
+        "Porte Z",
+    )
 
     employer = await make_employer()
     internships = await Pledge.create(
@@ -382,7 +385,7 @@ async def add_rows(data: dict, count: int) -> None:
     )
     for n in range(count):
         person = await make_attendee(f"Person{n}")
-        registration = await registered(fair, person, f"MNY-{n:03d}")
+        registration = await make_registration(fair, person, badge_serial=f"MNY-{n:03d}")
         await scanned(fair, registration, organiser, f"G{n % 3}")
         await Interest.create(attendee=person, offer=offer)
         pledge = await Pledge.create(

@@ -6,20 +6,18 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
-from itertools import count
 
 import httpx
 import pytest
 from openpyxl import load_workbook
 
-from server.models import Attendee, Employer, Event, Exhibitor, Lead, Registration
+from server.models import Employer, Event, Exhibitor, Lead, Registration
 from server.models.enums import (
     EmployerStatus,
     EventKind,
     EventStatus,
     ExhibitorStatus,
     RegistrationStatus,
-    Role,
 )
 from server.services.employers.leads import LeadScanRefused, leads_per_fair, scan_lead
 from tests.support import (
@@ -31,8 +29,7 @@ from tests.support import (
     make_attendee,
     make_employer,
     make_event,
-    make_organisation,
-    make_user,
+    make_registration,
 )
 
 MEMBER = "rh@atlas.example.org"
@@ -40,25 +37,6 @@ OTHER_MEMBER = "rh@argane.example.org"
 HTMX = {"HX-Request": "true"}
 # What an employer must never see of a visitor, in the form it would take on a page or in a file.
 PRIVATE = ("+212661234567", "fatou@example.org", "Senegal", "Sénégal", "Refugee", "1994", "Woman")
-_serials = count(1)
-
-
-async def register(event: Event, attendee: Attendee, **extra) -> Registration:
-    number = next(_serials)
-    fields = {
-        "event": event,
-        "attendee": attendee,
-        "status": RegistrationStatus.CONFIRMED,
-        "badge_serial": f"K{number // 100 % 10}{number // 10 % 10}-{number % 10}AB",
-    }
-    return await Registration.create(**(fields | extra))
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    return await make_event(organisation, "salon")
 
 
 @pytest.fixture
@@ -86,14 +64,14 @@ async def sharing(fair) -> Registration:
         education_level="higher",
         sectors=["logistics", "digital"],
     )
-    return await register(fair, attendee)
+    return await make_registration(fair, attendee)
 
 
 @pytest.fixture
 async def private(fair) -> Registration:
     """Moussa did not agree to share his profile."""
     attendee = await make_attendee("Moussa", last_name="Keita", share=False, city="Tanger")
-    return await register(fair, attendee)
+    return await make_registration(fair, attendee)
 
 
 async def english(client: httpx.AsyncClient, email: str = MEMBER) -> None:
@@ -207,7 +185,7 @@ async def test_a_code_that_names_nobody_is_refused(client, fair, booth, code, re
 
 async def test_a_badge_of_another_event_is_the_wrong_event(client, fair, booth):
     elsewhere = await make_event(await fair.organisation, "autre-salon")
-    registration = await register(elsewhere, await make_attendee("Awa"))
+    registration = await make_registration(elsewhere, await make_attendee("Awa"))
     await english(client)
     found = card(await scan(client, fair, badge_code(registration)))
     assert found["data-result"] == "wrong_event"
@@ -215,7 +193,7 @@ async def test_a_badge_of_another_event_is_the_wrong_event(client, fair, booth):
 
 
 async def test_a_cancelled_registration_is_not_a_lead(client, fair, booth):
-    registration = await register(
+    registration = await make_registration(
         fair, await make_attendee("Awa"), status=RegistrationStatus.CANCELLED
     )
     await english(client)
@@ -227,8 +205,8 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
     workshop = await make_event(
         await fair.organisation, "atelier", kind=EventKind.WORKSHOP, parent=fair
     )
-    at_workshop = await register(workshop, await sharing.attendee)
-    only_workshop = await register(workshop, await make_attendee("Awa"))
+    at_workshop = await make_registration(workshop, await sharing.attendee)
+    only_workshop = await make_registration(workshop, await make_attendee("Awa"))
     await english(client)
     assert card(await scan(client, fair, badge_code(at_workshop)))["data-result"] == "ok"
     assert card(await scan(client, fair, badge_code(only_workshop)))["data-result"] == "ok"
@@ -458,7 +436,7 @@ async def test_leads_per_fair_counts_shared_and_anonymous_visitors(fair, booth, 
     employer: Employer = await booth.employer
     await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     await scan_lead(booth, badge_code(private), secret_key=SECRET_KEY)
-    third = await register(fair, await make_attendee("Awa"))
+    third = await make_registration(fair, await make_attendee("Awa"))
     await scan_lead(booth, badge_code(third), secret_key=SECRET_KEY)
     asked = await make_event(
         await fair.organisation, "salon-2", starts_at=datetime.now(UTC) + timedelta(days=20)

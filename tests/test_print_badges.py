@@ -7,16 +7,22 @@ import io
 import math
 from datetime import UTC, datetime
 from functools import partial
-from itertools import count
 
 import pytest
 from pypdf import PdfReader
 
-from server.models import Attendee, Event, Registration
-from server.models.enums import EventKind, RegistrationStatus, Role
+from server.models import Event, Registration
+from server.models.enums import EventKind, RegistrationStatus
 from server.services.registrations.badges import event_badges
 from tests import support
-from tests.support import SECRET_KEY, login, make_organisation, make_user
+from tests.support import (
+    SECRET_KEY,
+    login,
+    make_bare_attendee,
+    make_organisation,
+    make_registration,
+    make_staffed_organisation,
+)
 
 BASE = "/manage/passerelles/events"
 START = datetime(2026, 6, 13, 9, 0, tzinfo=UTC)
@@ -27,7 +33,6 @@ CONFIRMED = [  # (first name, last name), in the order they are printed
     ("Grace", "Kabila"),
     ("Yaya", "Touré"),
 ]
-_serials = count(1)
 
 
 make_event = partial(support.make_event, starts_at=START, venue="Technopark")
@@ -39,21 +44,14 @@ async def register(
     last_name: str,
     status: RegistrationStatus = RegistrationStatus.CONFIRMED,
 ) -> Registration:
-    attendee = await Attendee.create(
-        first_name=first_name, last_name=last_name, consent_processing_at=START
-    )
-    return await Registration.create(
-        event=event, attendee=attendee, status=status, badge_serial=f"P{next(_serials):02d}-SRL"
-    )
+    return await make_registration(event, await make_bare_attendee(first_name, last_name), status)
 
 
 @pytest.fixture
 async def fair(db) -> Event:
     """Five confirmed people (registered out of order), one cancelled, one waiting, one awaiting
     approval, and someone registered only for a workshop of the fair."""
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    organisation = await make_staffed_organisation()
     fair = await make_event(organisation, "salon-emploi")
     for first_name, last_name in reversed(CONFIRMED):
         await register(fair, first_name, last_name)

@@ -21,16 +21,17 @@ from server.models.enums import (
     EventKind,
     ExhibitorStatus,
     OfferStatus,
-    RegistrationStatus,
 )
 from server.services.door.devices import issue_device_token
 from tests.support import (
     SECRET_KEY,
     both_sizes,
     login,
+    make_bare_attendee,
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
     statements,
 )
@@ -57,18 +58,11 @@ async def people(event: Event, how_many: int, *, checked_in: bool = False) -> li
     made = []
     for _ in range(how_many):
         number = next(_numbers)
-        attendee = await Attendee.create(
-            first_name="Budget",
-            last_name=f"Person{number}",
-            phone=f"+2126{number:08d}",
-            consent_processing_at=now,
-        )
+        attendee = await make_bare_attendee("Budget", f"Person{number}", f"+2126{number:08d}")
         made.append(
-            await Registration.create(
-                event=event,
-                attendee=attendee,
-                status=RegistrationStatus.CONFIRMED,
-                badge_serial=f"B{number:05d}",
+            await make_registration(
+                event,
+                attendee,
                 checked_in_at=now if checked_in else None,
                 checked_in_gate="A" if checked_in else "",
             )
@@ -207,12 +201,7 @@ async def test_the_personal_page(client, organisation):
             event = await make_event(
                 organisation, f"event-{number}", starts_at=datetime.now(UTC) + timedelta(days=3)
             )
-            await Registration.create(
-                event=event,
-                attendee=attendee,
-                status=RegistrationStatus.CONFIRMED,
-                badge_serial=f"P{number:05d}",
-            )
+            await make_registration(event, attendee)
 
     counts = await both_sizes(lambda: statements(client, "GET", f"/me/{PERSONAL_TOKEN}"), grow)
     assert counts == [BUDGETS["personal_page"]] * 2

@@ -19,7 +19,6 @@ from server.models import (
     Offer,
     Organisation,
     Pledge,
-    Registration,
     SynthesisReport,
 )
 from server.models.enums import (
@@ -28,7 +27,6 @@ from server.models.enums import (
     InterestStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationStatus,
     ReportStatus,
 )
 from tests.support import (
@@ -38,6 +36,7 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
     statements,
 )
@@ -88,16 +87,6 @@ async def pledge_with_delivery(employer: Employer, **extra: object) -> Pledge:
     return pledge
 
 
-async def registration(event, attendee, *, checked_in: bool = False) -> Registration:
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=RegistrationStatus.CONFIRMED,
-        badge_serial=f"Q{next(_numbers):05d}",
-        checked_in_at=datetime.now(UTC) if checked_in else None,
-    )
-
-
 async def test_the_offer_board(client):
     # The offers of the page, their count, the cities of the filter.
     async def grow(how_many: int) -> None:
@@ -128,7 +117,7 @@ async def test_the_employer_dashboard(client, organisation, employer):
             await Interest.create(attendee=attendee, offer=offer)
             await Lead.create(
                 exhibitor=booth,
-                registration=await registration(fair, attendee),
+                registration=await make_registration(fair, attendee),
                 shared_profile=True,
             )
 
@@ -180,7 +169,8 @@ async def test_the_published_report(client, organisation):
     async def grow(how_many: int) -> None:
         for number in range(how_many):
             attendee = await make_attendee(f"Guest{next(_numbers)}")
-            entry = await registration(fair, attendee, checked_in=number % 2 == 0)
+            came_in = datetime.now(UTC) if number % 2 == 0 else None
+            entry = await make_registration(fair, attendee, checked_in_at=came_in)
             await Feedback.create(event=fair, registration=entry, rating=4)
             company = await make_employer(f"Company {attendee.id}", ice=f"{attendee.id:015d}")
             await Exhibitor.create(event=fair, employer=company, status=ExhibitorStatus.CONFIRMED)

@@ -4,14 +4,13 @@ large result card; the last check-in can be undone; a lost badge is found by nam
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import count
 
 import httpx
 import pytest
 from babel.dates import format_time
 
 from server.i18n import BABEL_LOCALES
-from server.models import Attendee, CheckIn, Event, Organisation, Registration
+from server.models import CheckIn, Event, Organisation, Registration
 from server.models.enums import CheckInKind, CheckInResult, RegistrationStatus, Role
 from server.values.clock import EVENT_TIMEZONE
 from tests.support import (
@@ -19,48 +18,19 @@ from tests.support import (
     csrf_from,
     html,
     login,
+    make_bare_attendee,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
 )
 
 BASE = "/manage/passerelles/events"
-_serials = count(1)
-
-
-async def make_registration(
-    event: Event,
-    first_name: str = "Aminata",
-    last_name: str = "Diallo",
-    phone: str | None = None,
-    status: RegistrationStatus = RegistrationStatus.CONFIRMED,
-) -> Registration:
-    attendee = await Attendee.create(
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        consent_processing_at=datetime.now(UTC),
-    )
-    number = next(_serials)
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"S9N-{number:03d}".replace("0", "Q").replace("1", "W"),
-    )
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
-    return await make_event(organisation, "salon")
 
 
 @pytest.fixture
 async def registration(fair) -> Registration:
-    return await make_registration(fair, phone="+212612345678")
+    return await make_registration(fair, await make_bare_attendee(phone="+212612345678"))
 
 
 async def open_scanner(client: httpx.AsyncClient, event: Event) -> str:
@@ -214,7 +184,9 @@ async def test_a_badge_of_another_event_shows_the_red_card(client, fair):
 async def test_a_refused_registration_shows_the_red_card_with_the_name(
     client, fair, status, result_code
 ):
-    registration = await make_registration(fair, "Moussa", "Traoré", status=status)
+    registration = await make_registration(
+        fair, await make_bare_attendee("Moussa", "Traoré"), status
+    )
     token = await open_scanner(client, fair)
     result = card(await post_scan(client, fair, token, badge_code(registration)))
     assert (result["data-result"], "scan-refused" in result["class"]) == (result_code, True)
@@ -316,9 +288,11 @@ async def test_undo_of_another_events_registration_is_not_found(client, fair):
 
 
 async def test_search_finds_by_name_and_phone_within_the_event_only(client, fair, registration):
-    await make_registration(fair, "Moussa", "Traoré")
+    await make_registration(fair, await make_bare_attendee("Moussa", "Traoré"))
     other_event = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
-    await make_registration(other_event, "Aminata", "Koné", phone="+212698765432")
+    await make_registration(
+        other_event, await make_bare_attendee("Aminata", "Koné", "+212698765432")
+    )
     await open_scanner(client, fair)
     for query in ("amin", "DIALLO", "06 12 34 56 78", "+212612345678"):
         response = await client.get(

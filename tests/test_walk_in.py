@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-import pytest
-
 from server.models import ActionLog, Attendee, CheckIn, Event, Registration, User
 from server.models.enums import (
     CheckInKind,
@@ -21,14 +19,6 @@ from server.services.registrations.seats import register
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
 
 BASE = "/manage/passerelles/events"
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
-    return await make_event(organisation)
 
 
 def walk_in_form(**changes: str) -> dict[str, str]:
