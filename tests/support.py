@@ -26,18 +26,24 @@ from server.models import (
     EmployerMember,
     Event,
     Membership,
+    Offer,
     Organisation,
+    Pledge,
     Registration,
     User,
 )
 from server.models.enums import (
+    ContractType,
     EmployerRole,
     EmployerStatus,
     EventKind,
     EventStatus,
+    OfferStatus,
+    PledgeKind,
     RegistrationStatus,
     Role,
 )
+from server.values.clock import today_in_morocco
 
 SECRET_KEY = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 
@@ -135,6 +141,35 @@ async def make_employer(
         user = await make_user(member_email, name=f"{name} admin")
         await EmployerMember.create(employer=employer, user=user, role=EmployerRole.ADMIN)
     return employer
+
+
+async def make_offer(employer: Employer, title: str = "Agent logistique", **extra: object) -> Offer:
+    """A published permanent job of `employer` in Casablanca; any field can be given in `extra`."""
+    fields: dict[str, object] = {
+        "employer": employer,
+        "title": title,
+        "description": "Description",
+        "city": "Casablanca",
+        "contract_type": ContractType.PERMANENT,
+        "status": OfferStatus.PUBLISHED,
+        "published_at": datetime.now(UTC),
+    }
+    return await Offer.create(**(fields | extra))
+
+
+async def make_pledge(
+    employer: Employer, kind: PledgeKind = PledgeKind.INTERNSHIP, **extra: object
+) -> Pledge:
+    """A pledge written directly (a passed deadline cannot be typed in the form): five of `kind`
+    due in 90 days unless told otherwise; any field can be given in `extra`."""
+    fields: dict[str, object] = {
+        "employer": employer,
+        "kind": kind,
+        "quantity": 5,
+        "deadline": today_in_morocco() + timedelta(days=90),
+        "description": f"Engagement {kind}",
+    }
+    return await Pledge.create(**(fields | extra))
 
 
 _phone_numbers = itertools.count(1_000_001)

@@ -16,11 +16,8 @@ from server.models import (
     Event,
     Exhibitor,
     Lead,
-    Offer,
-    Pledge,
 )
 from server.models.enums import (
-    ContractType,
     DeliveryReview,
     EmployerStatus,
     EventKind,
@@ -45,7 +42,9 @@ from tests.support import (
     make_attendee,
     make_employer,
     make_event,
+    make_offer,
     make_organisation,
+    make_pledge,
     make_registration,
     make_user,
 )
@@ -53,29 +52,6 @@ from tests.support import (
 TODAY = datetime.now(EVENT_TIMEZONE).date()
 MANAGE = "/manage/passerelles/events"
 MEMBER = "rh@atlas.example.org"
-
-
-async def make_offer(employer: Employer, title: str = "Stage logistique", **extra) -> Offer:
-    """A published offer without deadline, unless told otherwise."""
-    fields = {
-        "employer": employer,
-        "title": title,
-        "city": "Casablanca",
-        "contract_type": ContractType.INTERNSHIP,
-        "status": OfferStatus.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    }
-    return await Offer.create(**(fields | extra))
-
-
-async def make_pledge(employer: Employer, quantity: int = 3, **extra) -> Pledge:
-    fields = {
-        "employer": employer,
-        "kind": PledgeKind.INTERNSHIP,
-        "quantity": quantity,
-        "deadline": TODAY + timedelta(days=60),
-    }
-    return await Pledge.create(**(fields | extra))
 
 
 async def english(client: httpx.AsyncClient, email: str) -> None:

@@ -5,7 +5,7 @@ delivery of the pledge the offer is linked to."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -13,7 +13,6 @@ import pytest
 from server.codes.tokens import hash_token
 from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, Pledge
 from server.models.enums import (
-    ContractType,
     DeliveryReview,
     EmployerStatus,
     InterestStatus,
@@ -27,22 +26,17 @@ from server.services.employers.interests import (
     move_candidate,
 )
 from server.values.clock import today_in_morocco as today
-from tests.support import csrf_from, html, login, make_attendee, make_employer, new_client
+from tests.support import (
+    csrf_from,
+    html,
+    login,
+    make_attendee,
+    make_employer,
+    make_offer,
+    new_client,
+)
 
 TOKEN = "personal-token-of-amadou"
-
-
-async def make_offer(employer: Employer, title: str = "Agent logistique", **extra: object) -> Offer:
-    fields: dict[str, object] = {
-        "employer": employer,
-        "title": title,
-        "description": "Description",
-        "city": "Rabat",
-        "contract_type": ContractType.PERMANENT,
-        "status": OfferStatus.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    }
-    return await Offer.create(**(fields | extra))
 
 
 async def make_candidate(offer: Offer, *, share: bool, **extra: object) -> Interest:

@@ -3,7 +3,7 @@ public board — through the pages, as a browser without JavaScript would."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -24,7 +24,9 @@ from tests.support import (
     login,
     make_attendee,
     make_employer,
+    make_offer,
     make_organisation,
+    make_pledge,
     make_user,
     new_client,
 )
@@ -55,24 +57,6 @@ async def post(client: httpx.AsyncClient, path: str, data: dict[str, object]) ->
 def offer_id_of(response: httpx.Response) -> int:
     assert response.status_code == 303, response.text[:800]
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-async def make_offer(employer: Employer, title: str = "Agent logistique", **extra: object) -> Offer:
-    """A published offer of `employer` (any field can be given in `extra`)."""
-    fields: dict[str, object] = {
-        "employer": employer,
-        "title": title,
-        "description": "Description",
-        "city": "Casablanca",
-        "contract_type": ContractType.PERMANENT,
-        "status": OfferStatus.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    }
-    return await Offer.create(**(fields | extra))
-
-
-async def make_pledge(employer: Employer, kind: PledgeKind = PledgeKind.JOB) -> Pledge:
-    return await Pledge.create(employer=employer, kind=kind, quantity=5, deadline=NEXT_MONTH)
 
 
 @pytest.fixture
@@ -169,7 +153,7 @@ async def test_missing_fields_are_refused_not_a_server_error(client, employer):
 
 
 async def test_an_offer_can_count_towards_one_of_the_employers_job_pledges(client, employer):
-    pledge = await make_pledge(employer)
+    pledge = await make_pledge(employer, PledgeKind.JOB)
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(pledge.id)))
 
     offer = await Offer.get(id=offer_id_of(response))
@@ -177,9 +161,9 @@ async def test_an_offer_can_count_towards_one_of_the_employers_job_pledges(clien
 
 
 async def test_a_pledge_of_another_employer_is_refused(app, client, employer):
-    await make_pledge(employer)
+    await make_pledge(employer, PledgeKind.JOB)
     other, _ = await other_employer(app)
-    foreign = await make_pledge(other)
+    foreign = await make_pledge(other, PledgeKind.JOB)
 
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(foreign.id)))
 
@@ -189,7 +173,7 @@ async def test_a_pledge_of_another_employer_is_refused(app, client, employer):
 
 
 async def test_only_internship_and_job_pledges_can_be_linked(client, employer):
-    await make_pledge(employer)
+    await make_pledge(employer, PledgeKind.JOB)
     mentoring = await make_pledge(employer, PledgeKind.MENTORING)
 
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(mentoring.id)))

@@ -42,6 +42,7 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_pledge,
     make_user,
     new_client,
 )
@@ -79,18 +80,6 @@ def pledge_form(**changes: str) -> dict[str, str]:
 def pledge_id_of(response: httpx.Response) -> int:
     assert response.status_code == 303, response.text[:800]
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-async def make_pledge(employer: Employer, **extra: object) -> Pledge:
-    """A pledge written directly (a passed deadline cannot be typed in the form)."""
-    fields: dict[str, object] = {
-        "employer": employer,
-        "kind": PledgeKind.INTERNSHIP,
-        "quantity": 5,
-        "deadline": DEADLINE,
-        "description": f"Engagement {extra.get('kind', 'internship')}",
-    }
-    return await Pledge.create(**(fields | extra))
 
 
 async def deliver(pledge: Pledge, quantity: int | None = None, **extra: object) -> Delivery:

@@ -15,12 +15,10 @@ import pytest
 
 from server.codes.badges import make_badge_code
 from server.codes.tokens import hash_token
-from server.models import Attendee, Event, Exhibitor, Offer, Organisation, Registration
+from server.models import Attendee, Event, Exhibitor, Organisation, Registration
 from server.models.enums import (
-    ContractType,
     EventKind,
     ExhibitorStatus,
-    OfferStatus,
 )
 from server.services.door.devices import issue_device_token
 from tests.support import (
@@ -30,6 +28,7 @@ from tests.support import (
     make_bare_attendee,
     make_employer,
     make_event,
+    make_offer,
     make_organisation,
     make_registration,
     make_user,
@@ -115,14 +114,7 @@ async def test_an_event_page(client, organisation):
             )
             employer = await make_employer(f"Employer {number}", ice=f"{number:015d}")
             await Exhibitor.create(event=fair, employer=employer, status=ExhibitorStatus.CONFIRMED)
-            await Offer.create(
-                employer=employer,
-                title=f"Offer {number}",
-                city="Casablanca",
-                contract_type=ContractType.INTERNSHIP,
-                status=OfferStatus.PUBLISHED,
-                published_at=datetime.now(UTC),
-            )
+            await make_offer(employer, f"Offer {number}")
 
     counts = await both_sizes(lambda: statements(client, "GET", "/events/salon"), grow)
     assert counts == [BUDGETS["event"]] * 2
