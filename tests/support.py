@@ -8,7 +8,7 @@ import re
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -253,12 +253,32 @@ def csrf_from(response: httpx.Response) -> str:
     return match.group(1)
 
 
-async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+async def login(
+    client: httpx.AsyncClient,
+    email: str,
+    password: str = PASSWORD,
+    *,
+    language: str | None = None,
+) -> httpx.Response:
+    """Log in through the form; with `language`, the pages are read in that language after.
+    The answer to the form."""
     page = await client.get("/login")
-    return await client.post(
+    response = await client.post(
         "/login",
         data={"email": email, "password": password, "csrf_token": csrf_from(page)},
     )
+    if language is not None:
+        await client.get(f"/?lang={language}")
+    return response
+
+
+async def post(
+    client: httpx.AsyncClient, path: str, data: Mapping[str, object], **headers: str
+) -> httpx.Response:
+    """POST a form with the session's CSRF token, as a page's form would send it (the token is
+    read from the page that asks for the personal link, which anyone may open)."""
+    token = csrf_from(await client.get("/link"))
+    return await client.post(path, data={**data, "csrf_token": token}, headers=headers)
 
 
 # --- a real server ------------------------------------------------------------------------------

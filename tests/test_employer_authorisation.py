@@ -333,8 +333,7 @@ async def world(db, settings) -> World:
 
 async def signed_in(client: httpx.AsyncClient, email: str, language: str = "en") -> str:
     """Log in, choose the language; the session's CSRF token."""
-    await login(client, email)
-    await client.get(f"/?lang={language}")
+    await login(client, email, language=language)
     return csrf_from(await client.get("/account"))
 
 

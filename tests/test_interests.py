@@ -34,6 +34,7 @@ from tests.support import (
     make_employer,
     make_offer,
     new_client,
+    post,
 )
 
 TOKEN = "personal-token-of-amadou"
@@ -54,15 +55,6 @@ async def make_candidate(offer: Offer, *, share: bool, **extra: object) -> Inter
 
 
 @pytest.fixture
-async def employer(client, db) -> Employer:
-    """An approved employer whose admin is logged in on `client`, reading pages in English."""
-    company = await make_employer(member_email="rh@atlas.example.org")
-    await login(client, "rh@atlas.example.org")
-    await client.get("/?lang=en")
-    return company
-
-
-@pytest.fixture
 async def attendee(db) -> Attendee:
     """Amadou, who agreed to share his profile, with his personal link TOKEN."""
     return await make_attendee(access_token_hash=hash_token(TOKEN))
@@ -74,11 +66,6 @@ async def visitor(app, db) -> httpx.AsyncClient:
     browser = await new_client(app, "203.0.113.30")
     await browser.get("/?lang=en")
     return browser
-
-
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/link?lang=en"))
-    return await client.post(path, data={**data, "csrf_token": token})
 
 
 async def interest_in(visitor, offer: Offer, wanted: bool = True) -> httpx.Response:

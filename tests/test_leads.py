@@ -74,11 +74,6 @@ async def private(fair) -> Registration:
     return await make_registration(fair, attendee)
 
 
-async def english(client: httpx.AsyncClient, email: str = MEMBER) -> None:
-    await login(client, email)
-    await client.get("/?lang=en")
-
-
 async def scan(
     client: httpx.AsyncClient, event: Event, code: str, **headers: str
 ) -> httpx.Response:
@@ -100,7 +95,7 @@ def card(response: httpx.Response):
 
 
 async def test_the_booth_scanner_is_the_door_scanner_component(client, fair, booth):
-    await english(client)
+    await login(client, MEMBER, language="en")
     page = await client.get(f"/employer/fairs/{fair.id}/leads/scan")
     assert page.status_code == 200
     doc = html(page)
@@ -117,7 +112,7 @@ async def test_the_booth_scanner_is_the_door_scanner_component(client, fair, boo
 
 
 async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, booth, sharing):
-    await english(client)
+    await login(client, MEMBER, language="en")
     response = await scan(client, fair, badge_code(sharing))
     assert response.status_code == 200
     result = card(response)
@@ -134,7 +129,7 @@ async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, boot
 
 
 async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth, private):
-    await english(client)
+    await login(client, MEMBER, language="en")
     response = await scan(client, fair, badge_code(private))
     result = card(response)
     assert result["data-result"] == "ok"
@@ -146,7 +141,7 @@ async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth
 
 
 async def test_scanning_a_visitor_again_finds_the_same_lead(client, fair, booth, sharing):
-    await english(client)
+    await login(client, MEMBER, language="en")
     await scan(client, fair, badge_code(sharing))
     result = card(await scan(client, fair, badge_code(sharing)))
     assert result["data-result"] == "already_scanned"
@@ -155,13 +150,13 @@ async def test_scanning_a_visitor_again_finds_the_same_lead(client, fair, booth,
 
 
 async def test_a_typed_serial_is_read_like_a_badge(client, fair, booth, sharing):
-    await english(client)
+    await login(client, MEMBER, language="en")
     result = card(await scan(client, fair, f" {sharing.badge_serial.lower()} "))
     assert result["data-result"] == "ok"
 
 
 async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, sharing):
-    await english(client)
+    await login(client, MEMBER, language="en")
     response = await scan(client, fair, badge_code(sharing), **HTMX)
     assert "<html" not in response.text
     assert card(response)["data-result"] == "ok"
@@ -176,7 +171,7 @@ async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, shari
     ],
 )
 async def test_a_code_that_names_nobody_is_refused(client, fair, booth, code, result, message):
-    await english(client)
+    await login(client, MEMBER, language="en")
     found = card(await scan(client, fair, code))
     assert found["data-result"] == result
     assert found.select_one(".scan-message").get_text() == message
@@ -186,7 +181,7 @@ async def test_a_code_that_names_nobody_is_refused(client, fair, booth, code, re
 async def test_a_badge_of_another_event_is_the_wrong_event(client, fair, booth):
     elsewhere = await make_event(await fair.organisation, "autre-salon")
     registration = await make_registration(elsewhere, await make_attendee("Awa"))
-    await english(client)
+    await login(client, MEMBER, language="en")
     found = card(await scan(client, fair, badge_code(registration)))
     assert found["data-result"] == "wrong_event"
     assert found.select_one(".scan-message").get_text() == "This badge is for another event."
@@ -196,7 +191,7 @@ async def test_a_cancelled_registration_is_not_a_lead(client, fair, booth):
     registration = await make_registration(
         fair, await make_attendee("Awa"), status=RegistrationStatus.CANCELLED
     )
-    await english(client)
+    await login(client, MEMBER, language="en")
     assert card(await scan(client, fair, badge_code(registration)))["data-result"] == "cancelled"
     assert not await Lead.exists(exhibitor=booth)
 
@@ -207,7 +202,7 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
     )
     at_workshop = await make_registration(workshop, await sharing.attendee)
     only_workshop = await make_registration(workshop, await make_attendee("Awa"))
-    await english(client)
+    await login(client, MEMBER, language="en")
     assert card(await scan(client, fair, badge_code(at_workshop)))["data-result"] == "ok"
     assert card(await scan(client, fair, badge_code(only_workshop)))["data-result"] == "ok"
     registrations = await Lead.filter(exhibitor=booth).values_list("registration_id", flat=True)
@@ -217,7 +212,7 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
 async def test_scanning_needs_a_confirmed_booth_at_that_fair(client, fair, booth, sharing):
     second = await make_event(await fair.organisation, "salon-2")
     await Exhibitor.create(event=second, employer=await booth.employer)
-    await english(client)
+    await login(client, MEMBER, language="en")
     for event in (second, await make_event(await fair.organisation, "salon-3")):
         assert (await client.get(f"/employer/fairs/{event.id}/leads/scan")).status_code == 404
         assert (await client.get(f"/employer/fairs/{event.id}/leads")).status_code == 404
@@ -232,13 +227,13 @@ async def test_scanning_needs_a_confirmed_booth_at_that_fair(client, fair, booth
 async def test_a_pending_company_cannot_scan(client, fair):
     pending = await make_employer(status=EmployerStatus.PENDING, member_email=MEMBER)
     await Exhibitor.create(event=fair, employer=pending, status=ExhibitorStatus.CONFIRMED)
-    await english(client)
+    await login(client, MEMBER, language="en")
     assert (await client.get(f"/employer/fairs/{fair.id}/leads/scan")).status_code == 403
 
 
 async def test_an_archived_fair_is_no_longer_scanned(client, fair, booth, sharing):
     await Event.filter(id=fair.id).update(status=EventStatus.ARCHIVED)
-    await english(client)
+    await login(client, MEMBER, language="en")
     page = await client.get(f"/employer/fairs/{fair.id}/leads/scan")
     assert "not open" in html(page).select_one(".alert-warning").get_text()
     assert not html(page).select("[data-scanner]")
@@ -254,7 +249,7 @@ async def test_an_archived_fair_is_no_longer_scanned(client, fair, booth, sharin
 async def test_an_employer_never_sees_another_employers_leads(client, fair, booth, sharing):
     await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     other = await make_employer("Argane", ice="001234567000090", member_email=OTHER_MEMBER)
-    await english(client, OTHER_MEMBER)
+    await login(client, OTHER_MEMBER, language="en")
     for path in ("leads", "leads/scan", "leads/export?format=csv"):
         assert (await client.get(f"/employer/fairs/{fair.id}/{path}")).status_code == 404
     # Confirmed at the same fair, it sees its own (empty) list, not the other booth's.
@@ -276,7 +271,7 @@ async def test_an_employer_never_sees_another_employers_leads(client, fair, boot
 
 
 async def open_leads(client: httpx.AsyncClient, event: Event) -> httpx.Response:
-    await english(client)
+    await login(client, MEMBER, language="en")
     return await client.get(f"/employer/fairs/{event.id}/leads")
 
 
@@ -366,7 +361,7 @@ async def exported(
     for registration in registrations:
         outcome = await scan_lead(booth, badge_code(registration), secret_key=SECRET_KEY)
         await Lead.filter(id=outcome.lead_id).update(note=f"note {registration.id}", rating=2)
-    await english(client)
+    await login(client, MEMBER, language="en")
     base = f"/employer/fairs/{fair.id}/leads/export"
     return await client.get(f"{base}?format=csv"), await client.get(f"{base}?format=xlsx")
 
@@ -424,7 +419,7 @@ async def test_the_exports_hold_nothing_private(client, fair, booth, sharing, pr
 
 
 async def test_an_unknown_export_format_is_not_found(client, fair, booth):
-    await english(client)
+    await login(client, MEMBER, language="en")
     response = await client.get(f"/employer/fairs/{fair.id}/leads/export?format=pdf")
     assert response.status_code == 404
 

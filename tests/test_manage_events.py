@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from server.models import ActionLog, Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
 from server.services.events.admin import slugify
 from server.services.registrations.seats import register
 from server.values.clock import EVENT_TIMEZONE
-from tests.support import csrf_from, html, login, make_organisation, make_user
+from tests.support import html, login, make_organisation, make_user, post
 
 DAY = (datetime.now(EVENT_TIMEZONE) + timedelta(days=30)).date()
 BASE = "/manage/passerelles/events"
@@ -62,24 +61,9 @@ def session_form(**changes: str) -> dict[str, str]:
     return form
 
 
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/account"))
-    return await client.post(path, data={**data, "csrf_token": token})
-
-
 def event_id_of(response: httpx.Response) -> int:
     assert response.status_code == 303, response.text[:800]
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-@pytest.fixture
-async def organiser(client, db) -> httpx.AsyncClient:
-    """The client, logged in as an organiser of Passerelles, reading pages in English."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    await login(client, "salma@example.org")
-    await client.get("/?lang=en")
-    return client
 
 
 async def create_fair(client: httpx.AsyncClient, **changes: str) -> int:

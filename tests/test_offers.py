@@ -19,16 +19,14 @@ from server.models.enums import (
 from server.services.employers.offers import employer_offers
 from server.values.clock import today_in_morocco as today
 from tests.support import (
-    csrf_from,
     html,
     login,
     make_attendee,
     make_employer,
     make_offer,
-    make_organisation,
     make_pledge,
-    make_user,
     new_client,
+    post,
 )
 
 NEXT_MONTH = today() + timedelta(days=30)
@@ -49,34 +47,9 @@ def offer_form(**changes: object) -> dict[str, object]:
     return form
 
 
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, object]) -> httpx.Response:
-    token = csrf_from(await client.get("/account"))
-    return await client.post(path, data={**data, "csrf_token": token})
-
-
 def offer_id_of(response: httpx.Response) -> int:
     assert response.status_code == 303, response.text[:800]
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-@pytest.fixture
-async def employer(client, db) -> Employer:
-    """An approved employer whose admin is logged in on `client`, reading pages in English."""
-    company = await make_employer(member_email="rh@atlas.example.org")
-    await login(client, "rh@atlas.example.org")
-    await client.get("/?lang=en")
-    return company
-
-
-@pytest.fixture
-async def organiser(app, db) -> httpx.AsyncClient:
-    """A second browser, logged in as an organiser of Passerelles."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    browser = await new_client(app)
-    await login(browser, "salma@example.org")
-    await browser.get("/?lang=en")
-    return browser
 
 
 async def other_employer(app, *, status: EmployerStatus = EmployerStatus.APPROVED):
@@ -85,8 +58,7 @@ async def other_employer(app, *, status: EmployerStatus = EmployerStatus.APPROVE
         "Rif Textile", ice="009876543000012", status=status, member_email="rh@rif.example.org"
     )
     browser = await new_client(app, "203.0.113.12")
-    await login(browser, "rh@rif.example.org")
-    await browser.get("/?lang=en")
+    await login(browser, "rh@rif.example.org", language="en")
     return company, browser
 
 

@@ -35,7 +35,6 @@ from server.services.employers.pledges import (
 )
 from server.values.money import format_amount, parse_amount
 from tests.support import (
-    csrf_from,
     html,
     login,
     make_attendee,
@@ -45,6 +44,7 @@ from tests.support import (
     make_pledge,
     make_user,
     new_client,
+    post,
 )
 
 TODAY = today_in_morocco()
@@ -55,13 +55,6 @@ CONNECT_ICE = "002345678000012"
 
 def days(count: int) -> date:
     return TODAY + timedelta(days=count)
-
-
-async def post(
-    client: httpx.AsyncClient, path: str, data: dict[str, str], **headers: str
-) -> httpx.Response:
-    token = csrf_from(await client.get("/account"))
-    return await client.post(path, data={**data, "csrf_token": token}, headers=headers)
 
 
 def pledge_form(**changes: str) -> dict[str, str]:
@@ -123,20 +116,8 @@ async def atlas(db) -> Employer:
 @pytest.fixture
 async def employer_client(client, atlas) -> httpx.AsyncClient:
     """The client, logged in as Atlas's member, reading pages in English."""
-    await login(client, "rh@atlas.example")
-    await client.get("/?lang=en")
+    await login(client, "rh@atlas.example", language="en")
     return client
-
-
-@pytest.fixture
-async def organiser(app, db) -> httpx.AsyncClient:
-    """Another browser, logged in as an organiser of Passerelles, reading pages in English."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    browser = await new_client(app)
-    await login(browser, "salma@example.org")
-    await browser.get("/?lang=en")
-    return browser
 
 
 # --- the rule -----------------------------------------------------------------------------------
