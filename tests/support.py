@@ -10,7 +10,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -43,7 +43,7 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.values.clock import today_in_morocco
+from server.values.clock import EVENT_TIMEZONE, today_in_morocco
 
 SECRET_KEY = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 
@@ -103,6 +103,12 @@ async def make_event(organisation: Organisation, slug: str = "salon", **extra: o
         "ends_at": start + timedelta(hours=8),
     }
     return await Event.create(**(fields | extra))
+
+
+def wall_clock(hour: int, minute: int = 0, *, day: date) -> datetime:
+    """A Casablanca wall-clock time on `day`, as the aware UTC datetime stored."""
+    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=EVENT_TIMEZONE)
+    return moment.astimezone(UTC)
 
 
 async def make_organisation(slug: str = "passerelles", name: str = "Passerelles") -> Organisation:
@@ -199,15 +205,19 @@ async def make_attendee(
 
 
 async def make_bare_attendee(
-    first_name: str = "Aminata", last_name: str = "Diallo", phone: str | None = None
+    first_name: str = "Aminata",
+    last_name: str = "Diallo",
+    phone: str | None = None,
+    **extra: object,
 ) -> Attendee:
     """Someone known by a name and a consent only (and a phone if given): the least a
-    registration needs."""
+    registration needs; any other field can be given in `extra`."""
     return await Attendee.create(
         first_name=first_name,
         last_name=last_name,
         phone=phone,
         consent_processing_at=datetime.now(UTC),
+        **extra,
     )
 
 
@@ -242,6 +252,12 @@ async def make_registration(
 
 def html(response: httpx.Response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
+
+
+def id_in_location(response: httpx.Response) -> int:
+    """The id that ends the address a 303 leads to: the page of what was just created."""
+    assert response.status_code == 303, response.text[:800]
+    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
 
 
 def csrf_from(response: httpx.Response) -> str:

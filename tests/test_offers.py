@@ -20,6 +20,7 @@ from server.services.employers.offers import employer_offers
 from server.values.clock import today_in_morocco as today
 from tests.support import (
     html,
+    id_in_location,
     login,
     make_attendee,
     make_employer,
@@ -47,11 +48,6 @@ def offer_form(**changes: object) -> dict[str, object]:
     return form
 
 
-def offer_id_of(response: httpx.Response) -> int:
-    assert response.status_code == 303, response.text[:800]
-    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
 async def other_employer(app, *, status: EmployerStatus = EmployerStatus.APPROVED):
     """Another company with its admin logged in on a browser of its own."""
     company = await make_employer(
@@ -72,7 +68,7 @@ def board_titles(response: httpx.Response) -> list[str]:
 
 
 async def test_an_employer_saves_a_draft_and_sees_it_in_its_list(client, employer):
-    offer_id = offer_id_of(await post(client, "/employer/offers/new", offer_form()))
+    offer_id = id_in_location(await post(client, "/employer/offers/new", offer_form()))
 
     offer = await Offer.get(id=offer_id)
     assert (offer.status, offer.employer_id, offer.positions) == (OfferStatus.DRAFT, employer.id, 3)
@@ -128,7 +124,7 @@ async def test_an_offer_can_count_towards_one_of_the_employers_job_pledges(clien
     pledge = await make_pledge(employer, PledgeKind.JOB)
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(pledge.id)))
 
-    offer = await Offer.get(id=offer_id_of(response))
+    offer = await Offer.get(id=id_in_location(response))
     assert offer.pledge_id == pledge.id
 
 
@@ -163,7 +159,7 @@ async def test_only_internship_and_job_pledges_can_be_linked(client, employer):
 
 async def test_a_pending_employer_saves_drafts_but_cannot_submit_them(app, client, db):
     _, browser = await other_employer(app, status=EmployerStatus.PENDING)
-    offer_id = offer_id_of(await post(browser, "/employer/offers/new", offer_form()))
+    offer_id = id_in_location(await post(browser, "/employer/offers/new", offer_form()))
 
     detail = html(await browser.get(f"/employer/offers/{offer_id}"))
     assert detail.select_one(f'form[action="/employer/offers/{offer_id}/submit"]') is None
@@ -185,7 +181,7 @@ async def test_a_pending_employers_offer_never_appears_publicly(app, client, db)
 async def test_a_submitted_offer_published_by_an_organiser_appears_on_the_board(
     client, employer, organiser
 ):
-    offer_id = offer_id_of(await post(client, "/employer/offers/new", offer_form()))
+    offer_id = id_in_location(await post(client, "/employer/offers/new", offer_form()))
     assert (await post(client, f"/employer/offers/{offer_id}/submit", {})).status_code == 303
     assert "Préparateur de commandes" not in (await client.get("/offers")).text
 

@@ -15,7 +15,7 @@ import pytest
 
 from server.codes.badges import make_badge_code
 from server.codes.tokens import hash_token
-from server.models import Attendee, Event, Exhibitor, Organisation, Registration
+from server.models import Event, Exhibitor, Organisation, Registration
 from server.models.enums import (
     EventKind,
     ExhibitorStatus,
@@ -179,12 +179,8 @@ async def test_a_scan_through_the_checkin_api(client, organisation):
 async def test_the_personal_page(client, organisation):
     # The person behind the link, their registrations with their events (whose number does not
     # matter; none asks for feedback yet).
-    attendee = await Attendee.create(
-        first_name="Awa",
-        last_name="Ndiaye",
-        phone="+212612000999",
-        consent_processing_at=datetime.now(UTC),
-        access_token_hash=hash_token(PERSONAL_TOKEN),
+    attendee = await make_bare_attendee(
+        "Awa", "Ndiaye", "+212612000999", access_token_hash=hash_token(PERSONAL_TOKEN)
     )
 
     async def grow(how_many: int) -> None:
