@@ -297,6 +297,35 @@ async def post(
     return await client.post(path, data={**data, "csrf_token": token}, headers=headers)
 
 
+def sign_up_form(**changes: object) -> dict[str, object]:
+    """What Aminata types in an event's sign-up form: everything asked, consent given."""
+    form: dict[str, object] = {
+        "phone": "06 12 34 56 78",
+        "first_name": "Aminata",
+        "last_name": "Diallo",
+        "gender": "female",
+        "birth_year": "1996",
+        "nationality": "SN",
+        "legal_status": "regularised",
+        "city": "Casablanca",
+        "education_level": "secondary",
+        "languages": ["fr", "wo"],
+        "sectors": ["hospitality"],
+        "consent_processing": "yes",
+    }
+    return form | changes
+
+
+async def submit_sign_up(
+    client: httpx.AsyncClient, slug: str, form: Mapping[str, object], lang: str = "fr"
+) -> httpx.Response:
+    """Sign up for the event `slug` through its form, read in `lang`."""
+    page = await client.get(f"/events/{slug}/register?lang={lang}")
+    return await client.post(
+        f"/events/{slug}/register", data={**form, "csrf_token": csrf_from(page)}
+    )
+
+
 # --- a real server ------------------------------------------------------------------------------
 
 
