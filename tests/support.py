@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import logging
 import re
@@ -14,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
+from openpyxl import load_workbook
 from starlette.routing import BaseRoute, Mount, Route
 
 from server.codes.badges import make_badge_code
@@ -267,6 +270,24 @@ def csrf_from(response: httpx.Response) -> str:
     match = re.search(r'"X-CSRF-Token": "([^"]+)"', response.text)
     assert match, "page carries no CSRF token"
     return match.group(1)
+
+
+def scan_card(response: httpx.Response) -> Tag:
+    """The result card of a scanner page (the door's or a booth's)."""
+    found = html(response).select_one(".scan-card")
+    assert found is not None, response.text[:500]
+    return found
+
+
+def csv_rows(response: httpx.Response) -> list[list[str]]:
+    """The rows of a CSV file sent to the browser (UTF-8, with the mark spreadsheets need)."""
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(response: httpx.Response) -> list[list[object]]:
+    """The rows of the first sheet of a workbook sent to the browser."""
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 async def login(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 
@@ -19,6 +18,7 @@ from server.models.enums import (
 from server.services.registrations.attendee_list import AttendeeFilters, attendee_page, phone_search
 from tests.support import (
     QueryCounter,
+    csv_rows,
     html,
     login,
     make_bare_attendee,
@@ -332,7 +332,7 @@ async def test_csv_export_has_french_headers_and_the_filtered_rows(client, fair)
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;") and 'filename="attendees-salon-' in disposition
     assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = csv_rows(response)
     header = rows[0]
     assert header[:4] == ["Prénom", "Nom de famille", "Numéro de téléphone", "Statut"]
     body = {(row[0], row[1]): row for row in rows[1:]}

@@ -3,7 +3,6 @@ as CSV and XLSX with headers in the organiser's language, and only what the orga
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +38,7 @@ from server.models.enums import (
 from server.services.reporting import exports as export_service
 from server.values.clock import EVENT_TIMEZONE
 from tests.support import (
+    csv_rows,
     html,
     login,
     make_attendee,
@@ -156,7 +156,7 @@ async def organiser(client, data) -> httpx.AsyncClient:
 
 def read_csv(response: httpx.Response) -> list[list[str]]:
     assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return csv_rows(response)
 
 
 def column(rows: list[list[str]], header: str) -> list[str]:

@@ -3,13 +3,10 @@ and nothing else, write a note and a rating, and download their leads."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from openpyxl import load_workbook
 
 from server.models import Employer, Event, Exhibitor, Lead, Registration
 from server.models.enums import (
@@ -24,12 +21,15 @@ from tests.support import (
     SECRET_KEY,
     badge_code,
     csrf_from,
+    csv_rows,
     html,
     login,
     make_attendee,
     make_employer,
     make_event,
     make_registration,
+    scan_card,
+    xlsx_rows,
 )
 
 MEMBER = "rh@atlas.example.org"
@@ -85,12 +85,6 @@ async def scan(
     )
 
 
-def card(response: httpx.Response):
-    found = html(response).select_one(".scan-card")
-    assert found is not None, response.text[:500]
-    return found
-
-
 # --- the scanner ----------------------------------------------------------------------------------
 
 
@@ -115,7 +109,7 @@ async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, boot
     await login(client, MEMBER, language="en")
     response = await scan(client, fair, badge_code(sharing))
     assert response.status_code == 200
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "ok"
     assert result.select_one(".scan-name").get_text() == "Fatou Ndiaye"
     facts = result.select_one(".lead-profile").get_text(" ", strip=True)
@@ -131,7 +125,7 @@ async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, boot
 async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth, private):
     await login(client, MEMBER, language="en")
     response = await scan(client, fair, badge_code(private))
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "ok"
     assert result.select_one(".scan-name").get_text() == "Visitor without a shared profile"
     for secret in ("Moussa", "Keita", "Tanger", private.badge_serial):
@@ -143,7 +137,7 @@ async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth
 async def test_scanning_a_visitor_again_finds_the_same_lead(client, fair, booth, sharing):
     await login(client, MEMBER, language="en")
     await scan(client, fair, badge_code(sharing))
-    result = card(await scan(client, fair, badge_code(sharing)))
+    result = scan_card(await scan(client, fair, badge_code(sharing)))
     assert result["data-result"] == "already_scanned"
     assert "Already in your leads." in result.get_text()
     assert await Lead.filter(exhibitor=booth).count() == 1
@@ -151,7 +145,7 @@ async def test_scanning_a_visitor_again_finds_the_same_lead(client, fair, booth,
 
 async def test_a_typed_serial_is_read_like_a_badge(client, fair, booth, sharing):
     await login(client, MEMBER, language="en")
-    result = card(await scan(client, fair, f" {sharing.badge_serial.lower()} "))
+    result = scan_card(await scan(client, fair, f" {sharing.badge_serial.lower()} "))
     assert result["data-result"] == "ok"
 
 
@@ -159,7 +153,7 @@ async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, shari
     await login(client, MEMBER, language="en")
     response = await scan(client, fair, badge_code(sharing), **HTMX)
     assert "<html" not in response.text
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
 
 
 @pytest.mark.parametrize(
@@ -172,7 +166,7 @@ async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, shari
 )
 async def test_a_code_that_names_nobody_is_refused(client, fair, booth, code, result, message):
     await login(client, MEMBER, language="en")
-    found = card(await scan(client, fair, code))
+    found = scan_card(await scan(client, fair, code))
     assert found["data-result"] == result
     assert found.select_one(".scan-message").get_text() == message
     assert not await Lead.exists(exhibitor=booth)
@@ -182,7 +176,7 @@ async def test_a_badge_of_another_event_is_the_wrong_event(client, fair, booth):
     elsewhere = await make_event(await fair.organisation, "autre-salon")
     registration = await make_registration(elsewhere, await make_attendee("Awa"))
     await login(client, MEMBER, language="en")
-    found = card(await scan(client, fair, badge_code(registration)))
+    found = scan_card(await scan(client, fair, badge_code(registration)))
     assert found["data-result"] == "wrong_event"
     assert found.select_one(".scan-message").get_text() == "This badge is for another event."
 
@@ -192,7 +186,9 @@ async def test_a_cancelled_registration_is_not_a_lead(client, fair, booth):
         fair, await make_attendee("Awa"), status=RegistrationStatus.CANCELLED
     )
     await login(client, MEMBER, language="en")
-    assert card(await scan(client, fair, badge_code(registration)))["data-result"] == "cancelled"
+    assert (
+        scan_card(await scan(client, fair, badge_code(registration)))["data-result"] == "cancelled"
+    )
     assert not await Lead.exists(exhibitor=booth)
 
 
@@ -203,8 +199,8 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
     at_workshop = await make_registration(workshop, await sharing.attendee)
     only_workshop = await make_registration(workshop, await make_attendee("Awa"))
     await login(client, MEMBER, language="en")
-    assert card(await scan(client, fair, badge_code(at_workshop)))["data-result"] == "ok"
-    assert card(await scan(client, fair, badge_code(only_workshop)))["data-result"] == "ok"
+    assert scan_card(await scan(client, fair, badge_code(at_workshop)))["data-result"] == "ok"
+    assert scan_card(await scan(client, fair, badge_code(only_workshop)))["data-result"] == "ok"
     registrations = await Lead.filter(exhibitor=booth).values_list("registration_id", flat=True)
     assert sorted(registrations) == sorted([sharing.id, only_workshop.id])
 
@@ -364,15 +360,6 @@ async def exported(
     await login(client, MEMBER, language="en")
     base = f"/employer/fairs/{fair.id}/leads/export"
     return await client.get(f"{base}?format=csv"), await client.get(f"{base}?format=xlsx")
-
-
-def csv_rows(response: httpx.Response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
-def xlsx_rows(response: httpx.Response) -> list[list[object]]:
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 async def test_the_exports_hold_shared_profiles_notes_and_ratings(client, fair, booth, sharing):

@@ -23,6 +23,7 @@ from tests.support import (
     make_organisation,
     make_registration,
     make_user,
+    scan_card,
 )
 
 BASE = "/manage/passerelles/events"
@@ -46,12 +47,6 @@ async def post_scan(
 ) -> httpx.Response:
     data = {"code": code, "gate": gate, "csrf_token": token}
     return await client.post(f"{BASE}/{event.id}/scan", data=data, headers=headers)
-
-
-def card(response: httpx.Response):
-    found = html(response).select_one(".scan-card")
-    assert found is not None, response.text[:500]
-    return found
 
 
 async def kinds_of(registration: Registration) -> list[CheckInKind]:
@@ -109,7 +104,7 @@ async def test_a_valid_badge_shows_the_green_card_with_the_name(client, fair, re
     token = await open_scanner(client, fair)
     response = await post_scan(client, fair, token, badge_code(registration))
     assert response.status_code == 200
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "ok"
     assert "scan-ok" in result["class"]
     assert "Aminata Diallo" in result.get_text()
@@ -138,7 +133,7 @@ async def test_a_second_scan_shows_the_orange_card_with_time_and_door(client, fa
     token = await open_scanner(client, fair)
     await post_scan(client, fair, token, badge_code(registration), gate="B")
     response = await post_scan(client, fair, token, badge_code(registration), gate="C")
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "already_checked_in"
     assert "scan-warning" in result["class"]
     await registration.refresh_from_db()
@@ -153,7 +148,7 @@ async def test_a_second_scan_shows_the_orange_card_with_time_and_door(client, fa
 async def test_the_card_speaks_the_staff_members_language(client, fair, registration):
     token = await open_scanner(client, fair)
     await post_scan(client, fair, token, badge_code(registration))
-    english = card(
+    english = scan_card(
         await client.post(
             f"{BASE}/{fair.id}/scan?lang=en",
             data={"code": badge_code(registration), "gate": "B", "csrf_token": token},
@@ -167,7 +162,7 @@ async def test_a_badge_of_another_event_shows_the_red_card(client, fair):
     other_event = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
     elsewhere = await make_registration(other_event)
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, badge_code(elsewhere)))
+    result = scan_card(await post_scan(client, fair, token, badge_code(elsewhere)))
     assert result["data-result"] == "wrong_event"
     assert "scan-refused" in result["class"]
     assert not result.select("form.scan-undo")
@@ -188,14 +183,14 @@ async def test_a_refused_registration_shows_the_red_card_with_the_name(
         fair, await make_bare_attendee("Moussa", "Traoré"), status
     )
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, badge_code(registration)))
+    result = scan_card(await post_scan(client, fair, token, badge_code(registration)))
     assert (result["data-result"], "scan-refused" in result["class"]) == (result_code, True)
     assert "Moussa Traoré" in result.select_one(".scan-name").get_text()
 
 
 async def test_garbage_is_not_valid(client, fair):
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, "https://example.org/not-a-badge"))
+    result = scan_card(await post_scan(client, fair, token, "https://example.org/not-a-badge"))
     assert (result["data-result"], "scan-refused" in result["class"]) == ("invalid", True)
 
 
@@ -203,7 +198,7 @@ async def test_a_door_name_that_is_too_long_is_refused_with_422(client, fair, re
     token = await open_scanner(client, fair)
     response = await post_scan(client, fair, token, badge_code(registration), gate="x" * 41, **HTMX)
     assert response.status_code == 422
-    assert card(response)["data-result"] == "error"
+    assert scan_card(response)["data-result"] == "error"
     assert await CheckIn.all().count() == 0
 
 
@@ -213,7 +208,7 @@ async def test_with_htmx_only_the_card_is_returned(client, fair, registration):
     assert response.status_code == 200
     assert "<html" not in response.text and "scan-form" not in response.text
     assert response.text.strip().startswith("<article")
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
     assert "HX-Request" in response.headers["Vary"]
 
 
@@ -233,7 +228,7 @@ async def test_the_camera_request_with_the_csrf_header_is_accepted(client, fair,
         headers={"X-CSRF-Token": token, "Accept": "text/html", **HTMX},
     )
     assert response.status_code == 200
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
 
 
 # --- undo ------------------------------------------------------------------------------------
@@ -248,13 +243,13 @@ async def test_undo_writes_an_undo_row_and_the_badge_scans_green_again(client, f
         headers=HTMX,
     )
     assert response.status_code == 200
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "undone" and "Aminata Diallo" in result.get_text()
     await registration.refresh_from_db()
     assert registration.checked_in_at is None
     assert await kinds_of(registration) == [CheckInKind.ENTRY, CheckInKind.UNDO]
 
-    again = card(await post_scan(client, fair, token, badge_code(registration)))
+    again = scan_card(await post_scan(client, fair, token, badge_code(registration)))
     assert again["data-result"] == "ok"
     assert await kinds_of(registration) == [CheckInKind.ENTRY, CheckInKind.UNDO, CheckInKind.ENTRY]
 
@@ -266,7 +261,7 @@ async def test_undo_when_nobody_is_checked_in_answers_409(client, fair, registra
         data={"registration_id": str(registration.id), "csrf_token": token},
     )
     assert response.status_code == 409
-    assert card(response)["data-result"] == "error"
+    assert scan_card(response)["data-result"] == "error"
     assert await CheckIn.all().count() == 0
 
 
@@ -316,6 +311,6 @@ async def test_a_search_result_checks_the_person_in_by_badge_serial(client, fair
     data = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
     assert data["code"] == registration.badge_serial
     response = await client.post(form["action"], data=data)
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
     await registration.refresh_from_db()
     assert registration.checked_in_gate == "Porte sud"
