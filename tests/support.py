@@ -51,11 +51,6 @@ from server.values.clock import EVENT_TIMEZONE, today_in_morocco
 SECRET_KEY = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 
 
-def badge_code(registration: Registration) -> str:
-    """The signed code of a registration's badge, as its QR code carries it."""
-    return make_badge_code(SECRET_KEY, registration.event_id, registration.id)  # type: ignore[attr-defined]
-
-
 async def new_client(app, address: str = "203.0.113.11") -> httpx.AsyncClient:
     """A second browser, with its own cookies and address."""
     transport = httpx.ASGITransport(app=app, client=(address, 40001))
@@ -250,6 +245,11 @@ async def make_registration(
     return await Registration.create(**(fields | extra))
 
 
+def badge_code(registration: Registration) -> str:
+    """The signed code of a registration's badge, as its QR code carries it."""
+    return make_badge_code(SECRET_KEY, registration.event_id, registration.id)  # type: ignore[attr-defined]
+
+
 # --- reading pages ----------------------------------------------------------------------------
 
 
@@ -288,6 +288,9 @@ def xlsx_rows(response: httpx.Response) -> list[list[object]]:
     """The rows of the first sheet of a workbook sent to the browser."""
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+# --- acting as a browser ------------------------------------------------------------------------
 
 
 async def login(
@@ -422,6 +425,9 @@ async def both_sizes(measure, grow, rows: int = 3) -> list[int]:
     small = await measure()
     await grow(4 * rows)
     return [small, await measure()]
+
+
+# --- the route table ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
