@@ -23,6 +23,17 @@ from server.app import create_app
 from server.cli import apply_migrations
 from server.config import Settings
 from server.db import close_database, open_database
+from server.models import Employer, Event
+from tests.support import (
+    SECRET_KEY,
+    login,
+    make_employer,
+    make_event,
+    make_organisation,
+    make_staffed_organisation,
+    make_user,
+    new_client,
+)
 
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("TREMPLIN_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -110,9 +121,7 @@ async def db(database: Database) -> Database:
 
 @pytest.fixture
 def settings(tmp_path: Path, database: Database) -> Settings:
-    return Settings(
-        data_dir=tmp_path, database_url=database.url, secret_key="test-secret-key-" + "x" * 32
-    )
+    return Settings(data_dir=tmp_path, database_url=database.url, secret_key=SECRET_KEY)
 
 
 @pytest.fixture
@@ -125,3 +134,30 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def fair(db: Database) -> Event:
+    """Passerelles' job fair `salon`, starting in an hour, with its organiser orga@example.org
+    and its door staff door@example.org. A module that needs another fair defines its own."""
+    return await make_event(await make_staffed_organisation(), "salon")
+
+
+@pytest.fixture
+async def organiser(app, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser of its own, logged in as salma@example.org, organiser of Passerelles, reading
+    pages in English."""
+    organisation = await make_organisation()
+    await make_user("salma@example.org", organisation=organisation)
+    async with await new_client(app, "203.0.113.20") as browser:
+        await login(browser, "salma@example.org", language="en")
+        yield browser
+
+
+@pytest.fixture
+async def employer(client: httpx.AsyncClient, db: Database) -> Employer:
+    """Atlas Logistique, approved, whose admin rh@atlas.example.org is logged in on `client`,
+    reading pages in English."""
+    company = await make_employer(member_email="rh@atlas.example.org")
+    await login(client, "rh@atlas.example.org", language="en")
+    return company

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from server.models import (
     Attendee,
@@ -61,19 +62,21 @@ from server.models.enums import (
     RegistrationStatus,
     Role,
 )
-from server.values.clock import EVENT_TIMEZONE
-from tests.support import make_employer, make_event, make_organisation, make_user
+from tests.support import (
+    make_employer,
+    make_event,
+    make_organisation,
+    make_registration,
+    make_user,
+    wall_clock,
+)
 
 DAY = date(2025, 6, 14)
 TODAY = date(2025, 12, 31)
 _serials = itertools.count(1)
 
 
-def local(hour: int, minute: int = 0, *, day: date = DAY) -> datetime:
-    """A Casablanca wall-clock time on the fair's day, as the aware datetime stored."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=EVENT_TIMEZONE).astimezone(
-        UTC
-    )
+local = partial(wall_clock, day=DAY)
 
 
 PEOPLE = """
@@ -129,12 +132,11 @@ async def register(
     source: str = "online",
     checked_in_at: datetime | None = None,
 ) -> Registration:
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=RegistrationStatus(status),
+    return await make_registration(
+        event,
+        attendee,
+        RegistrationStatus(status),
         source=RegistrationSource(source),
-        badge_serial=f"R{next(_serials):06d}",
         checked_in_at=checked_in_at,
     )
 

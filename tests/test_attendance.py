@@ -6,24 +6,30 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from itertools import count
 
 import pytest
 
-from server.codes.badges import make_badge_code
-from server.models import Attendee, Event, Organisation, Registration
+from server.models import Event, Organisation, Registration
 from server.models.enums import EventKind, RegistrationStatus, Role
 from server.services.door.attendance import SessionAttendance, event_attendance
 from server.services.door.checkin import perform_checkin, undo_checkin
 from server.services.events.admin import managed_event
 from tests import support
-from tests.support import html, login, make_organisation, make_user
+from tests.support import (
+    SECRET_KEY,
+    badge_code,
+    html,
+    login,
+    make_bare_attendee,
+    make_organisation,
+    make_registration,
+    make_staffed_organisation,
+    make_user,
+)
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 BASE = "/manage/passerelles/events"
 # 10:00 in Casablanca (UTC+1 in June): the half hours are 10:00, 10:30… on the wall clock.
 OPENING = datetime(2026, 6, 13, 9, 0, tzinfo=UTC)
-_serials = count(1)
 
 
 def at(minutes: int) -> datetime:
@@ -33,30 +39,19 @@ def at(minutes: int) -> datetime:
 make_event = partial(support.make_event, starts_at=OPENING)
 
 
-async def make_registration(
-    event: Event,
-    name: str,
-    status: RegistrationStatus = RegistrationStatus.CONFIRMED,
-    attendee: Attendee | None = None,
-    **extra,
+async def register(
+    event: Event, name: str, status: RegistrationStatus = RegistrationStatus.CONFIRMED, **extra
 ) -> Registration:
-    if attendee is None:
-        first_name, last_name = name.split(" ", 1)
-        attendee = await Attendee.create(
-            first_name=first_name, last_name=last_name, consent_processing_at=OPENING
-        )
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"T{next(_serials):05d}",
-        **extra,
+    first_name, last_name = name.split(" ", 1)
+    return await make_registration(
+        event, await make_bare_attendee(first_name, last_name), status, **extra
     )
 
 
 async def scan(event: Event, registration: Registration, gate: str, minutes: int) -> None:
-    code = make_badge_code(SECRET, registration.event_id, registration.id)  # type: ignore[attr-defined]
-    outcome = await perform_checkin(event, code, secret_key=SECRET, gate=gate, now=at(minutes))
+    outcome = await perform_checkin(
+        event, badge_code(registration), secret_key=SECRET_KEY, gate=gate, now=at(minutes)
+    )
     assert outcome.admitted
 
 
@@ -75,18 +70,14 @@ async def fair(db) -> Event:
     plus a cancelled registration checked in before it was cancelled and a waiting one, which
     count nowhere; a workshop with 2 of 3 confirmed in, and a workshop nobody booked.
     """
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    organisation = await make_staffed_organisation()
     other = await make_organisation("autre", "Autre association")
     await make_user("other@example.org", organisation=other, role=Role.ORGANISER)
 
     fair = await make_event(organisation, "salon")
-    people = [await make_registration(fair, f"Person {n}") for n in range(1, 7)]
-    await make_registration(
-        fair, "Cancelled Person", RegistrationStatus.CANCELLED, checked_in_at=at(15)
-    )
-    await make_registration(fair, "Waiting Person", RegistrationStatus.WAITLISTED)
+    people = [await register(fair, f"Person {n}") for n in range(1, 7)]
+    await register(fair, "Cancelled Person", RegistrationStatus.CANCELLED, checked_in_at=at(15))
+    await register(fair, "Waiting Person", RegistrationStatus.WAITLISTED)
     r1, r2, r3, r4, r5, _ = people
     await scan(fair, r1, "A", 5)
     await scan(fair, r2, "A", 20)
@@ -102,10 +93,10 @@ async def fair(db) -> Event:
         organisation, "atelier-vide", kind=EventKind.WORKSHOP, parent=fair, title={"fr": "Vide"}
     )
     for index, registration in enumerate(people[:3]):
-        booked = await make_registration(workshop, "", attendee=await registration.attendee)
+        booked = await make_registration(workshop, await registration.attendee)
         if index < 2:
             await scan(workshop, booked, "Salle 2", 60 + index)
-    await make_registration(workshop, "Waiting Workshop", RegistrationStatus.WAITLISTED)
+    await register(workshop, "Waiting Workshop", RegistrationStatus.WAITLISTED)
     return fair
 
 
@@ -198,9 +189,7 @@ async def test_the_number_of_queries_does_not_grow_with_the_registrations(fair, 
 
     before = await queries()
     for minutes in range(0, 240, 7):
-        await scan(
-            fair, await make_registration(fair, f"More {minutes}"), f"G{minutes % 3}", minutes
-        )
+        await scan(fair, await register(fair, f"More {minutes}"), f"G{minutes % 3}", minutes)
     assert (await figures(fair)).checked_in == 4 + len(range(0, 240, 7))
     assert await queries() == before <= 4
 

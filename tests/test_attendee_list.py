@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 
@@ -17,7 +16,17 @@ from server.models.enums import (
     Role,
 )
 from server.services.registrations.attendee_list import AttendeeFilters, attendee_page, phone_search
-from tests.support import QueryCounter, html, login, make_event, make_organisation, make_user
+from tests.support import (
+    QueryCounter,
+    csv_rows,
+    html,
+    login,
+    make_bare_attendee,
+    make_event,
+    make_organisation,
+    make_registration,
+    make_user,
+)
 
 BASE = "/manage/passerelles/events"
 
@@ -32,17 +41,13 @@ async def add_person(
     checked_in: bool = False,
     **extra,
 ) -> Registration:
-    attendee = await Attendee.get_or_none(phone=phone) or await Attendee.create(
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        consent_processing_at=datetime.now(UTC),
+    attendee = await Attendee.get_or_none(phone=phone) or await make_bare_attendee(
+        first_name, last_name, phone
     )
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"B{event.id}{attendee.id:06d}",
+    return await make_registration(
+        event,
+        attendee,
+        status,
         checked_in_at=datetime.now(UTC) if checked_in else None,
         checked_in_gate="A" if checked_in else "",
         **extra,
@@ -327,7 +332,7 @@ async def test_csv_export_has_french_headers_and_the_filtered_rows(client, fair)
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;") and 'filename="attendees-salon-' in disposition
     assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = csv_rows(response)
     header = rows[0]
     assert header[:4] == ["Prénom", "Nom de famille", "Numéro de téléphone", "Statut"]
     body = {(row[0], row[1]): row for row in rows[1:]}

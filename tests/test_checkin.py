@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime
-from itertools import count
 
 import pytest
 from starlette.routing import Mount, Route
@@ -14,13 +13,12 @@ from starlette.routing import Mount, Route
 from server.app import routes
 from server.codes.badges import make_badge_code
 from server.i18n import DEFAULT_LANGUAGE, set_language
-from server.models import Attendee, CheckIn, DeviceToken, Event, Organisation, Registration
+from server.models import CheckIn, DeviceToken, Event, Organisation, Registration
 from server.models.enums import (
     CheckInKind,
     CheckInResult,
     EventKind,
     RegistrationStatus,
-    Role,
 )
 from server.services.door.checkin import CheckInError, perform_checkin, undo_checkin
 from server.services.door.devices import (
@@ -29,50 +27,24 @@ from server.services.door.devices import (
     revoke_device_token,
 )
 from tests.support import (
+    SECRET_KEY,
+    badge_code,
     csrf_from,
     html,
     login,
+    make_bare_attendee,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
     new_client,
 )
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 API = "/api/v1"
-_serials = count(1)
-
-
-async def make_attendee(first_name: str = "Aminata", last_name: str = "Diallo", phone=None):
-    return await Attendee.create(
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        consent_processing_at=datetime.now(UTC),
-    )
-
-
-async def make_registration(
-    event: Event,
-    attendee: Attendee | None = None,
-    status: RegistrationStatus = RegistrationStatus.CONFIRMED,
-) -> Registration:
-    attendee = attendee or await make_attendee()
-    number = next(_serials)
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"K7P-{number:03d}".replace("0", "Q").replace("1", "W"),
-    )
-
-
-def badge(registration: Registration) -> str:
-    return make_badge_code(SECRET, registration.event_id, registration.id)
 
 
 async def scan(event: Event, code: str, gate: str = "A", **extra):
-    return await perform_checkin(event, code, secret_key=SECRET, gate=gate, **extra)
+    return await perform_checkin(event, code, secret_key=SECRET_KEY, gate=gate, **extra)
 
 
 @pytest.fixture
@@ -80,14 +52,6 @@ def language():
     """Choose the language messages are shown in; back to the default afterwards."""
     yield set_language
     set_language(DEFAULT_LANGUAGE)
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
-    return await make_event(organisation, "salon")
 
 
 @pytest.fixture
@@ -112,7 +76,7 @@ async def rows(**filters) -> list[CheckIn]:
 
 
 async def test_twenty_doors_scanning_one_badge_at_once_let_it_in_once(fair, registration):
-    code = badge(registration)
+    code = badge_code(registration)
     outcomes = await asyncio.gather(*(scan(fair, code, gate=f"G{n}") for n in range(20)))
     results = sorted(outcome.code for outcome in outcomes)
     assert results == ["already_checked_in"] * 19 + ["ok"]
@@ -129,7 +93,7 @@ async def test_twenty_doors_scanning_one_badge_at_once_let_it_in_once(fair, regi
 
 async def test_twenty_devices_posting_one_badge_at_once_let_it_in_once(app, fair, registration):
     tokens = [await issue_device_token(fair, f"Phone {n}", None) for n in range(20)]
-    code = badge(registration)
+    code = badge_code(registration)
     clients = [await new_client(app, f"203.0.113.{n + 20}") for n in range(20)]
     try:
         answers = await asyncio.gather(
@@ -157,7 +121,7 @@ async def test_twenty_devices_posting_one_badge_at_once_let_it_in_once(app, fair
 
 
 async def test_a_good_scan_lets_the_person_in_and_says_who(fair, registration, language):
-    outcome = await scan(fair, badge(registration), gate="B")
+    outcome = await scan(fair, badge_code(registration), gate="B")
     assert outcome.code == "ok"
     assert outcome.attendee_name == "Aminata Diallo"
     assert outcome.badge_serial == registration.badge_serial
@@ -171,8 +135,8 @@ async def test_a_good_scan_lets_the_person_in_and_says_who(fair, registration, l
 
 async def test_a_second_scan_says_when_and_where_the_person_came_in(fair, registration, language):
     first_time = datetime(2026, 11, 20, 9, 42, tzinfo=UTC)  # 10:42 in Casablanca
-    await scan(fair, badge(registration), gate="B", now=first_time)
-    outcome = await scan(fair, badge(registration), gate="C")
+    await scan(fair, badge_code(registration), gate="B", now=first_time)
+    outcome = await scan(fair, badge_code(registration), gate="C")
     assert outcome.code == "already_checked_in"
     assert outcome.checked_in_at == first_time
     assert outcome.gate == "B"
@@ -184,7 +148,7 @@ async def test_a_second_scan_says_when_and_where_the_person_came_in(fair, regist
 
 
 async def test_tampered_truncated_and_garbage_codes_are_invalid(fair, registration):
-    code = badge(registration)
+    code = badge_code(registration)
     last = code[-1]
     tampered = code[:-1] + ("A" if last != "A" else "B")
     for text in (tampered, code[:-3], code.rsplit(".", 1)[0], "hello", "", "T1....."):
@@ -197,13 +161,13 @@ async def test_tampered_truncated_and_garbage_codes_are_invalid(fair, registrati
 async def test_a_badge_of_another_event_is_the_wrong_event(fair):
     other = await make_event(await make_organisation("autre", "Autre"), "autre-salon")
     foreign = await make_registration(other)
-    outcome = await scan(fair, badge(foreign))
+    outcome = await scan(fair, badge_code(foreign))
     assert outcome.code == "wrong_event"
     assert (await Registration.get(id=foreign.id)).checked_in_at is None
 
 
 async def test_a_genuine_code_without_its_registration_is_not_found(fair):
-    outcome = await scan(fair, make_badge_code(SECRET, fair.id, 999_999))
+    outcome = await scan(fair, make_badge_code(SECRET_KEY, fair.id, 999_999))
     assert outcome.code == "not_found"
 
 
@@ -217,7 +181,7 @@ async def test_a_genuine_code_without_its_registration_is_not_found(fair):
 )
 async def test_cancelled_and_waiting_badges_are_refused_with_their_status(fair, status, result):
     registration = await make_registration(fair, status=status)
-    outcome = await scan(fair, badge(registration))
+    outcome = await scan(fair, badge_code(registration))
     assert outcome.code == result
     assert outcome.attendee_name == "Aminata Diallo"
     assert outcome.checked_in_at is None
@@ -238,7 +202,12 @@ async def test_an_unknown_serial_is_not_found(fair):
 
 async def test_every_scan_good_or_bad_writes_one_log_row(fair, registration):
     staff = await make_user("scanner@example.org")
-    codes = [badge(registration), badge(registration), "garbage", badge(registration)[:-2]]
+    codes = [
+        badge_code(registration),
+        badge_code(registration),
+        "garbage",
+        badge_code(registration)[:-2],
+    ]
     for code in codes:
         await scan(fair, code, gate="D", staff=staff)
     logged = await rows()
@@ -258,8 +227,8 @@ async def test_every_scan_good_or_bad_writes_one_log_row(fair, registration):
 
 
 async def test_a_retried_scan_returns_the_first_answer_and_records_nothing(fair, registration):
-    first = await scan(fair, badge(registration), gate="A", nonce="scan-1")
-    again = await scan(fair, badge(registration), gate="B", nonce="scan-1")
+    first = await scan(fair, badge_code(registration), gate="A", nonce="scan-1")
+    again = await scan(fair, badge_code(registration), gate="B", nonce="scan-1")
     assert first.code == again.code == "ok"
     assert again.replayed
     assert (again.checked_in_at, again.gate, again.attendee_name) == (
@@ -268,14 +237,14 @@ async def test_a_retried_scan_returns_the_first_answer_and_records_nothing(fair,
         first.attendee_name,
     )
     assert len(await rows()) == 1
-    other = await scan(fair, badge(registration), gate="B", nonce="scan-2")
+    other = await scan(fair, badge_code(registration), gate="B", nonce="scan-2")
     assert other.code == "already_checked_in"
-    assert (await scan(fair, badge(registration), nonce="scan-2")).code == "already_checked_in"
+    assert (await scan(fair, badge_code(registration), nonce="scan-2")).code == "already_checked_in"
     assert len(await rows()) == 2
 
 
 async def test_retries_sent_at_once_record_one_scan(fair, registration):
-    code = badge(registration)
+    code = badge_code(registration)
     outcomes = await asyncio.gather(*(scan(fair, code, nonce="same") for _ in range(5)))
     assert {outcome.code for outcome in outcomes} == {"ok"}
     assert len(await rows()) == 1
@@ -290,9 +259,9 @@ async def test_a_retried_refusal_is_also_replayed(fair):
 
 async def test_a_nonce_of_another_event_is_refused(fair, registration):
     other = await make_event(await make_organisation("autre", "Autre"), "autre-salon")
-    await scan(fair, badge(registration), nonce="shared")
+    await scan(fair, badge_code(registration), nonce="shared")
     with pytest.raises(CheckInError) as refusal:
-        await scan(other, badge(registration), nonce="shared")
+        await scan(other, badge_code(registration), nonce="shared")
     assert refusal.value.code == "nonce_conflict"
 
 
@@ -301,10 +270,10 @@ async def test_a_nonce_of_another_event_is_refused(fair, registration):
 
 async def test_undo_then_scan_again_lets_the_person_in(fair, registration):
     staff = await make_user("scanner@example.org")
-    await scan(fair, badge(registration))
+    await scan(fair, badge_code(registration))
     await undo_checkin(registration, staff=staff, gate="A")
     assert (await Registration.get(id=registration.id)).checked_in_at is None
-    assert (await scan(fair, badge(registration), gate="B")).code == "ok"
+    assert (await scan(fair, badge_code(registration), gate="B")).code == "ok"
     assert [row.kind for row in await rows()] == [
         CheckInKind.ENTRY,
         CheckInKind.UNDO,
@@ -333,17 +302,17 @@ async def workshop(fair) -> Event:
 
 
 async def test_a_fair_badge_at_a_workshop_door_checks_the_workshop_registration(fair, workshop):
-    person = await make_attendee()
+    person = await make_bare_attendee()
     fair_badge = await make_registration(fair, person)
     seat = await make_registration(workshop, person)
-    outcome = await scan(workshop, badge(fair_badge))
+    outcome = await scan(workshop, badge_code(fair_badge))
     assert (outcome.code, outcome.registration_id) == ("ok", seat.id)
     assert (await Registration.get(id=fair_badge.id)).checked_in_at is None
 
 
 async def test_a_fair_badge_at_a_workshop_the_person_did_not_book_is_not_found(fair, workshop):
     fair_badge = await make_registration(fair)
-    assert (await scan(workshop, badge(fair_badge))).code == "not_found"
+    assert (await scan(workshop, badge_code(fair_badge))).code == "not_found"
 
 
 async def test_a_workshop_badge_of_another_fair_is_the_wrong_event(fair, workshop):
@@ -351,10 +320,10 @@ async def test_a_workshop_badge_of_another_fair_is_the_wrong_event(fair, worksho
     other_workshop = await make_event(
         await Organisation.get(slug="passerelles"), "autre-atelier", parent=other_fair
     )
-    person = await make_attendee()
+    person = await make_bare_attendee()
     await make_registration(workshop, person)
     elsewhere = await make_registration(other_workshop, person)
-    assert (await scan(workshop, badge(elsewhere))).code == "wrong_event"
+    assert (await scan(workshop, badge_code(elsewhere))).code == "wrong_event"
 
 
 # --- device tokens ------------------------------------------------------------------------------
@@ -374,7 +343,7 @@ async def test_the_api_checks_a_person_in_and_answers_in_the_devices_language(
 ):
     response = await client.post(
         f"{API}/checkin",
-        json={"code": badge(registration), "gate": "A"},
+        json={"code": badge_code(registration), "gate": "A"},
         headers=bearer(device_token) | {"Accept-Language": "en"},
     )
     assert response.status_code == 200
@@ -408,7 +377,7 @@ async def test_a_device_of_one_event_cannot_check_in_at_another(client, fair, re
     other_token = await issue_device_token(other, "Phone elsewhere", None)
     response = await client.post(
         f"{API}/checkin",
-        json={"code": badge(registration), "gate": "A"},
+        json={"code": badge_code(registration), "gate": "A"},
         headers=bearer(other_token),
     )
     assert response.json()["status"] == "wrong_event"
@@ -419,7 +388,7 @@ async def test_a_device_of_one_event_cannot_check_in_at_another(client, fair, re
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "x"}])
 async def test_the_api_wants_a_valid_token(client, fair, registration, headers):
     response = await client.post(
-        f"{API}/checkin", json={"code": badge(registration)}, headers=headers
+        f"{API}/checkin", json={"code": badge_code(registration)}, headers=headers
     )
     assert response.status_code == 401
     assert response.json()["status"] == "unauthorized"
@@ -430,7 +399,7 @@ async def test_a_revoked_token_gets_401(client, fair, registration, device_token
     await revoke_device_token(fair, (await DeviceToken.get(event_id=fair.id)).id, user=None)
     response = await client.post(
         f"{API}/checkin",
-        json={"code": badge(registration), "gate": "A"},
+        json={"code": badge_code(registration), "gate": "A"},
         headers=bearer(device_token),
     )
     assert response.status_code == 401
@@ -462,7 +431,7 @@ async def test_a_malformed_body_is_an_invalid_request(client, fair, device_token
 
 
 async def test_the_api_replays_a_retried_nonce(client, fair, registration, device_token):
-    scan_body = {"code": badge(registration), "gate": "A", "nonce": "f00d"}
+    scan_body = {"code": badge_code(registration), "gate": "A", "nonce": "f00d"}
     first = await client.post(f"{API}/checkin", json=scan_body, headers=bearer(device_token))
     again = await client.post(f"{API}/checkin", json=scan_body, headers=bearer(device_token))
     assert first.json()["status"] == again.json()["status"] == "ok"
@@ -472,10 +441,10 @@ async def test_the_api_replays_a_retried_nonce(client, fair, registration, devic
 
 
 async def test_search_finds_the_devices_event_registrations_only(client, fair, device_token):
-    await make_registration(fair, await make_attendee("Aminata", "Diallo", "+212612345678"))
-    await make_registration(fair, await make_attendee("Moussa", "Traoré"))
+    await make_registration(fair, await make_bare_attendee("Aminata", "Diallo", "+212612345678"))
+    await make_registration(fair, await make_bare_attendee("Moussa", "Traoré"))
     other = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
-    await make_registration(other, await make_attendee("Aminata", "Koné"))
+    await make_registration(other, await make_bare_attendee("Aminata", "Koné"))
     for query in ("amin", "DIALLO", "0612345678", "Aminata Diallo"):
         response = await client.get(
             f"{API}/search", params={"q": query}, headers=bearer(device_token)
@@ -489,7 +458,7 @@ async def test_search_finds_the_devices_event_registrations_only(client, fair, d
 
 async def test_search_returns_at_most_twenty(client, fair, device_token):
     for n in range(25):
-        await make_registration(fair, await make_attendee("Fatou", f"Sow {n:02d}"))
+        await make_registration(fair, await make_bare_attendee("Fatou", f"Sow {n:02d}"))
     response = await client.get(
         f"{API}/search", params={"q": "fatou"}, headers=bearer(device_token)
     )
@@ -525,7 +494,7 @@ async def test_an_organiser_issues_a_token_that_works_once_shown_then_revokes_it
     assert revoked.status_code == 303
     assert await device_for_token(token) is None
     response = await client.post(
-        f"{API}/checkin", json={"code": badge(registration)}, headers=bearer(token)
+        f"{API}/checkin", json={"code": badge_code(registration)}, headers=bearer(token)
     )
     assert response.status_code == 401
 
@@ -615,7 +584,7 @@ async def test_the_checkin_answer_has_every_documented_field(
     schema = (await client.get(f"{API}/openapi.json")).json()["components"]["schemas"]
     response = await client.post(
         f"{API}/checkin",
-        json={"code": badge(registration), "gate": "A"},
+        json={"code": badge_code(registration), "gate": "A"},
         headers=bearer(device_token),
     )
     body = response.json()

@@ -27,6 +27,7 @@ from tests.support import (
     make_organisation,
     make_user,
     new_client,
+    post,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -63,27 +64,10 @@ async def sign_up(
     return await client.post("/employers/signup", data=data, files={"logo": logo})
 
 
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/link"))
-    return await client.post(path, data={**data, "csrf_token": token})
-
-
-@pytest.fixture
-async def organiser(app, db) -> httpx.AsyncClient:
-    """A browser logged in as an organiser of Passerelles, reading pages in English."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    browser = await new_client(app, "203.0.113.20")
-    await login(browser, "salma@example.org")
-    await browser.get("/?lang=en")
-    return browser
-
-
 async def employer_browser(app, email: str, address: str = "203.0.113.30") -> httpx.AsyncClient:
     browser = await new_client(app, address)
-    response = await login(browser, email)
+    response = await login(browser, email, language="en")
     assert response.status_code == 303
-    await browser.get("/?lang=en")
     return browser
 
 

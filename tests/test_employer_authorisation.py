@@ -50,7 +50,6 @@ from server.models.enums import (
     InterestStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationStatus,
     Role,
 )
 from server.services.employers import interests
@@ -65,7 +64,9 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
+    named_routes,
     new_client,
 )
 
@@ -95,7 +96,7 @@ def _approved_only(route: Route) -> bool:
 
 # --- the world ------------------------------------------------------------------------------------
 
-_serials = itertools.count(101)
+_people = itertools.count(101)
 
 
 @dataclass(frozen=True)
@@ -185,13 +186,8 @@ async def _person(
     company: Employer, fair: Event, offer: Offer, exhibitor: Exhibitor, *, shares: bool, **who
 ) -> Person:
     attendee = await make_attendee(share=shares, **who)
-    number = next(_serials)
-    registration = await Registration.create(
-        event=fair,
-        attendee=attendee,
-        status=RegistrationStatus.CONFIRMED,
-        badge_serial=f"{number:03d}-KQZ",
-    )
+    number = next(_people)
+    registration = await make_registration(fair, attendee)
     interest = await Interest.create(attendee=attendee, offer=offer)
     lead = await Lead.create(
         exhibitor=exhibitor,
@@ -337,8 +333,7 @@ async def world(db, settings) -> World:
 
 async def signed_in(client: httpx.AsyncClient, email: str, language: str = "en") -> str:
     """Log in, choose the language; the session's CSRF token."""
-    await login(client, email)
-    await client.get(f"/?lang={language}")
+    await login(client, email, language=language)
     return csrf_from(await client.get("/account"))
 
 
@@ -654,24 +649,22 @@ EXTRA_QUERIES = {"employer:leads_export": ["?format=csv", "?format=xlsx"]}
 PUBLIC_EMPLOYER_PAGES = ("home", "event", "offers", "offer", "employer_logo")
 
 
-def _reachable_routes() -> Iterator[tuple[str, Route]]:
-    """(full name, route) of what an employer's member may ask: the portal, the scanning API,
-    the back office (which refuses them) and the public pages about employers."""
-    for route in app_routes:
-        if isinstance(route, Route) and route.name in PUBLIC_EMPLOYER_PAGES:
-            yield route.name, route
-        elif isinstance(route, Mount) and route.name in {"employer", "api", "manage"}:
-            for inner in route.routes:
-                if isinstance(inner, Route):
-                    yield f"{route.name}:{inner.name}", inner
+def _reachable_routes() -> Iterator[tuple[str, Route, tuple[str, ...]]]:
+    """(full name, route, path parameters) of what an employer's member may ask: the portal,
+    the scanning API, the back office (which refuses them) and the public pages about employers."""
+    for entry in named_routes(app_routes):
+        if not isinstance(entry.route, Route):
+            continue
+        area = entry.name.partition(":")[0]
+        if entry.name in PUBLIC_EMPLOYER_PAGES or area in {"employer", "api", "manage"}:
+            yield entry.name, entry.route, entry.parameters
 
 
 def _get_paths(app, world: World) -> Iterator[str]:
     """Every GET of `_reachable_routes`, filled with A's values."""
-    for name, route in _reachable_routes():
+    for name, route, parameters in _reachable_routes():
         if "GET" not in (route.methods or {"GET"}):
             continue
-        parameters = list(route.param_convertors)
         for values in itertools.product(*(_fill(world, p) for p in parameters)):
             path = app.url_path_for(name, **dict(zip(parameters, values, strict=True)))
             for query in EXTRA_QUERIES.get(name, [""]):
@@ -680,10 +673,9 @@ def _get_paths(app, world: World) -> Iterator[str]:
 
 def _organisation_paths(app, world: World) -> Iterator[tuple[str, str]]:
     """(method, path) of every page of an organisation's back office, filled with A's values."""
-    for name, route in _reachable_routes():
-        if "organisation" not in route.param_convertors:
+    for name, route, parameters in _reachable_routes():
+        if "organisation" not in parameters:
             continue
-        parameters = list(route.param_convertors)
         for values in itertools.product(*(_fill(world, p) for p in parameters)):
             path = app.url_path_for(name, **dict(zip(parameters, values, strict=True)))
             for method in _methods(route):

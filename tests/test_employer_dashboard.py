@@ -3,36 +3,32 @@ visitors scanned at each fair — of its own company only."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from server.models import Delivery, Exhibitor, Interest, Lead, Offer, Pledge, Registration
+from server.models import Delivery, Exhibitor, Interest, Lead
 from server.models.enums import (
     ContractType,
     ExhibitorStatus,
     InterestStatus,
-    OfferStatus,
-    PledgeKind,
-    RegistrationStatus,
 )
-from tests.support import html, login, make_attendee, make_employer, make_event, make_organisation
+from tests.support import (
+    html,
+    login,
+    make_attendee,
+    make_employer,
+    make_event,
+    make_offer,
+    make_organisation,
+    make_pledge,
+    make_registration,
+)
 
 
 async def _company_with_activity(name: str, ice: str, email: str, event) -> None:
     employer = await make_employer(name, ice=ice, member_email=email)
-    pledge = await Pledge.create(
-        employer=employer,
-        kind=PledgeKind.INTERNSHIP,
-        quantity=5,
-        deadline=date.today() + timedelta(days=90),
-    )
+    pledge = await make_pledge(employer)
     await Delivery.create(pledge=pledge, quantity=2, delivered_on=date.today(), evidence="x")
-    offer = await Offer.create(
-        employer=employer,
-        title=f"Stage chez {name}",
-        city="Casablanca",
-        contract_type=ContractType.INTERNSHIP,
-        status=OfferStatus.PUBLISHED,
-    )
+    offer = await make_offer(employer, f"Stage chez {name}", contract_type=ContractType.INTERNSHIP)
     exhibitor = await Exhibitor.create(
         event=event, employer=employer, status=ExhibitorStatus.CONFIRMED, booth_label="B2"
     )
@@ -43,12 +39,7 @@ async def _company_with_activity(name: str, ice: str, email: str, event) -> None
             offer=offer,
             status=InterestStatus.HIRED if number == 0 else InterestStatus.INTERESTED,
         )
-        registration = await Registration.create(
-            event=event,
-            attendee=attendee,
-            status=RegistrationStatus.CONFIRMED,
-            badge_serial=f"{ice[-3:]}-{number:03d}",
-        )
+        registration = await make_registration(event, attendee)
         await Lead.create(exhibitor=exhibitor, registration=registration, shared_profile=share)
 
 

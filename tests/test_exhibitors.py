@@ -16,12 +16,8 @@ from server.models import (
     Event,
     Exhibitor,
     Lead,
-    Offer,
-    Pledge,
-    Registration,
 )
 from server.models.enums import (
-    ContractType,
     DeliveryReview,
     EmployerStatus,
     EventKind,
@@ -29,7 +25,6 @@ from server.models.enums import (
     ExhibitorStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationStatus,
     Role,
 )
 from server.services.employers.exhibitors import (
@@ -47,42 +42,16 @@ from tests.support import (
     make_attendee,
     make_employer,
     make_event,
+    make_offer,
     make_organisation,
+    make_pledge,
+    make_registration,
     make_user,
 )
 
 TODAY = datetime.now(EVENT_TIMEZONE).date()
 MANAGE = "/manage/passerelles/events"
 MEMBER = "rh@atlas.example.org"
-
-
-async def make_offer(employer: Employer, title: str = "Stage logistique", **extra) -> Offer:
-    """A published offer without deadline, unless told otherwise."""
-    fields = {
-        "employer": employer,
-        "title": title,
-        "city": "Casablanca",
-        "contract_type": ContractType.INTERNSHIP,
-        "status": OfferStatus.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    }
-    return await Offer.create(**(fields | extra))
-
-
-async def make_pledge(employer: Employer, quantity: int = 3, **extra) -> Pledge:
-    fields = {
-        "employer": employer,
-        "kind": PledgeKind.INTERNSHIP,
-        "quantity": quantity,
-        "deadline": TODAY + timedelta(days=60),
-    }
-    return await Pledge.create(**(fields | extra))
-
-
-async def english(client: httpx.AsyncClient, email: str) -> None:
-    """Log in and read the pages in English."""
-    await login(client, email)
-    await client.get("/?lang=en")
 
 
 @pytest.fixture
@@ -109,7 +78,7 @@ async def ask(client: httpx.AsyncClient, event: Event) -> httpx.Response:
 
 async def test_an_employer_with_a_published_offer_asks_for_a_booth(client, fair, employer):
     await make_offer(employer)
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     response = await ask(client, fair)
     assert response.status_code == 303
     assert response.headers["location"] == "/employer/fairs"
@@ -131,7 +100,7 @@ async def test_asking_twice_keeps_one_request(fair, employer):
 
 
 async def test_without_an_offer_or_an_open_pledge_the_request_is_refused(client, fair, employer):
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     response = await ask(client, fair)
     assert response.status_code == 409
     alert = html(response).select_one(".alert-error")
@@ -197,7 +166,7 @@ async def test_co_funding_is_measured_in_dirhams(fair, employer):
 async def test_a_pending_employer_cannot_ask_for_a_booth(client, fair):
     pending = await make_employer(status=EmployerStatus.PENDING, member_email=MEMBER)
     await make_offer(pending)
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     page = await client.get("/employer/fairs")
     assert page.status_code == 200
     assert "awaiting review" in html(page).select_one(".alert-warning").get_text()
@@ -238,7 +207,7 @@ async def test_a_closed_or_finished_fair_takes_no_request(fair, employer, change
 async def test_a_draft_fair_is_not_found(client, fair, employer):
     await make_offer(employer)
     draft = await make_event(await fair.organisation, "brouillon", status=EventStatus.DRAFT)
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     assert (await ask(client, draft)).status_code == 404
 
 
@@ -255,7 +224,7 @@ async def test_the_fairs_page_lists_fairs_to_come_and_the_companys_requests(clie
     await Exhibitor.create(
         event=past, employer=employer, status=ExhibitorStatus.CONFIRMED, booth_label="B7"
     )
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     page = html(await client.get("/employer/fairs"))
     assert [li["data-event"] for li in page.select(".fair-choice")] == [str(fair.id)]
     assert page.select_one(f".fair-choice form[action='/employer/fairs/{fair.id}/request']")
@@ -267,7 +236,7 @@ async def test_the_fairs_page_lists_fairs_to_come_and_the_companys_requests(clie
 
 async def test_an_employer_withdraws_its_request(client, fair, employer):
     exhibitor = await Exhibitor.create(event=fair, employer=employer)
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     page = await client.get("/employer/fairs")
     response = await client.post(
         f"/employer/fairs/{fair.id}/withdraw", data={"csrf_token": csrf_from(page)}
@@ -281,14 +250,9 @@ async def test_a_booth_with_leads_cannot_be_withdrawn(client, fair, employer):
     exhibitor = await Exhibitor.create(
         event=fair, employer=employer, status=ExhibitorStatus.CONFIRMED, booth_label="A1"
     )
-    registration = await Registration.create(
-        event=fair,
-        attendee=await make_attendee(),
-        status=RegistrationStatus.CONFIRMED,
-        badge_serial="K7P-3QX",
-    )
+    registration = await make_registration(fair, await make_attendee())
     await Lead.create(exhibitor=exhibitor, registration=registration, shared_profile=True)
-    await english(client, MEMBER)
+    await login(client, MEMBER, language="en")
     page = await client.get("/employer/fairs")
     response = await client.post(
         f"/employer/fairs/{fair.id}/withdraw", data={"csrf_token": csrf_from(page)}
@@ -321,7 +285,7 @@ async def test_organisers_see_requests_with_what_each_employer_brings(client, fa
     await Exhibitor.create(
         event=fair, employer=other, status=ExhibitorStatus.CONFIRMED, booth_label="C3"
     )
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     page = html(await client.get(f"{MANAGE}/{fair.id}/exhibitors"))
     rows = page.select(".exhibitor-row")
     assert [row.select_one(".exhibitor-name").get_text() for row in rows] == [
@@ -338,7 +302,7 @@ async def test_organisers_see_requests_with_what_each_employer_brings(client, fa
 
 async def test_an_organiser_confirms_a_booth_with_its_label(client, fair, employer):
     exhibitor = await Exhibitor.create(event=fair, employer=employer)
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     response = await decide(client, fair, exhibitor, "confirm", "  A 12 ")
     assert response.status_code == 303
     assert response.headers["location"] == f"{MANAGE}/{fair.id}/exhibitors#exhibitor-{exhibitor.id}"
@@ -352,7 +316,7 @@ async def test_an_organiser_confirms_a_booth_with_its_label(client, fair, employ
 
 async def test_confirming_needs_a_label_shown_next_to_the_field(client, fair, employer):
     exhibitor = await Exhibitor.create(event=fair, employer=employer)
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     response = await decide(client, fair, exhibitor, "confirm", "   ")
     assert response.status_code == 422
     row = html(response).select_one(f"#exhibitor-{exhibitor.id}")
@@ -368,7 +332,7 @@ async def test_a_booth_label_is_unique_within_the_fair(client, fair, employer):
         event=fair, employer=other, status=ExhibitorStatus.CONFIRMED, booth_label="A1"
     )
     exhibitor = await Exhibitor.create(event=fair, employer=employer)
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     response = await decide(client, fair, exhibitor, "confirm", "a1")
     assert response.status_code == 422
     row = html(response).select_one(f"#exhibitor-{exhibitor.id}")
@@ -383,7 +347,7 @@ async def test_a_booth_label_is_unique_within_the_fair(client, fair, employer):
 
 async def test_an_organiser_declines_a_request(client, fair, employer):
     exhibitor = await Exhibitor.create(event=fair, employer=employer)
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     assert (await decide(client, fair, exhibitor, "decline", "A1")).status_code == 303
     await exhibitor.refresh_from_db()
     assert (exhibitor.status, exhibitor.booth_label) == (ExhibitorStatus.DECLINED, "")
@@ -399,7 +363,7 @@ async def test_another_organisations_fair_is_not_found(client, fair, employer):
     exhibitor = await Exhibitor.create(event=fair, employer=employer)
     other = await make_organisation("autre", "Autre")
     await make_user("other@example.org", organisation=other, role=Role.ORGANISER)
-    await english(client, "other@example.org")
+    await login(client, "other@example.org", language="en")
     assert (await client.get(f"/manage/autre/events/{fair.id}/exhibitors")).status_code == 404
     page = await client.get("/manage/autre/")
     response = await client.post(
@@ -413,14 +377,14 @@ async def test_a_workshop_has_no_exhibitors_page(client, fair):
     workshop = await make_event(
         await fair.organisation, "atelier", kind=EventKind.WORKSHOP, parent=fair
     )
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     assert (await client.get(f"{MANAGE}/{workshop.id}/exhibitors")).status_code == 404
 
 
 async def test_an_exhibitor_of_another_fair_is_not_found(client, fair, employer):
     second = await make_event(await fair.organisation, "salon-2")
     exhibitor = await Exhibitor.create(event=second, employer=employer)
-    await english(client, "orga@example.org")
+    await login(client, "orga@example.org", language="en")
     response = await decide(client, fair, exhibitor, "confirm", "A1")
     assert response.status_code == 404
 

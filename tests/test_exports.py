@@ -3,7 +3,6 @@ as CSV and XLSX with headers in the organiser's language, and only what the orga
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from datetime import UTC, date, datetime, timedelta
@@ -15,7 +14,6 @@ from openpyxl import load_workbook
 
 from server.i18n import translations
 from server.models import (
-    Attendee,
     CheckIn,
     Delivery,
     Employer,
@@ -40,12 +38,14 @@ from server.models.enums import (
 from server.services.reporting import exports as export_service
 from server.values.clock import EVENT_TIMEZONE
 from tests.support import (
+    csv_rows,
     html,
     login,
     make_attendee,
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
 )
 
@@ -58,12 +58,6 @@ HEADERS = {
     "offers": export_service.OFFER_HEADERS,
 }
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
-
-
-async def registered(event: Event, attendee: Attendee, serial: str, **extra) -> Registration:
-    return await Registration.create(
-        event=event, attendee=attendee, status="confirmed", badge_serial=serial, **extra
-    )
 
 
 async def scanned(event: Event, registration: Registration, staff: User, gate: str) -> CheckIn:
@@ -96,18 +90,27 @@ async def data(db) -> dict:
     later = await make_event(organisation, "plus-tard", title={"fr": "Forum d'automne"})
     amadou = await make_attendee("Amadou", email="amadou@example.org")
     planted = await make_attendee(FORMULA, share=False)
-    at_fair = await registered(
-        fair, amadou, "AMA-001", checked_in_at=NOW - timedelta(days=2), checked_in_gate="Porte A"
+    at_fair = await make_registration(
+        fair,
+        amadou,
+        badge_serial="AMA-001",
+        checked_in_at=NOW - timedelta(days=2),
+        checked_in_gate="Porte A",
     )
-    await registered(workshop, amadou, "AMA-002")
-    await registered(fair, planted, "PLA-001")
-    await registered(later, planted, "PLA-002")
+    await make_registration(workshop, amadou, badge_serial="AMA-002")
+    await make_registration(fair, planted, badge_serial="PLA-001")
+    await make_registration(later, planted, badge_serial="PLA-002")
     await scanned(fair, at_fair, organiser, "Porte A")
 
     other = await make_organisation("autre", "Autre association")
     theirs = await make_event(other, "leur-salon", title={"fr": "Leur salon"})
     secret = await make_attendee("Secrète", last_name="Personne")
-    await scanned(theirs, await registered(theirs, secret, "SEC-001"), organiser, "Porte Z")
+    await scanned(
+        theirs,
+        await make_registration(theirs, secret, badge_serial="SEC-001"),
+        organiser,
+        "Porte Z",
+    )
 
     employer = await make_employer()
     internships = await Pledge.create(
@@ -153,7 +156,7 @@ async def organiser(client, data) -> httpx.AsyncClient:
 
 def read_csv(response: httpx.Response) -> list[list[str]]:
     assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return csv_rows(response)
 
 
 def column(rows: list[list[str]], header: str) -> list[str]:
@@ -382,7 +385,7 @@ async def add_rows(data: dict, count: int) -> None:
     )
     for n in range(count):
         person = await make_attendee(f"Person{n}")
-        registration = await registered(fair, person, f"MNY-{n:03d}")
+        registration = await make_registration(fair, person, badge_serial=f"MNY-{n:03d}")
         await scanned(fair, registration, organiser, f"G{n % 3}")
         await Interest.create(attendee=person, offer=offer)
         pledge = await Pledge.create(

@@ -30,6 +30,7 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
+    make_registration,
     make_user,
     new_client,
 )
@@ -41,13 +42,8 @@ NOW = datetime.now(UTC)
 async def register(
     event: Event, attendee: Attendee, serial: str, *, came: bool = True
 ) -> Registration:
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status="confirmed",
-        badge_serial=serial,
-        checked_in_at=event.starts_at + timedelta(minutes=20) if came else None,
-    )
+    came_in = event.starts_at + timedelta(minutes=20) if came else None
+    return await make_registration(event, attendee, badge_serial=serial, checked_in_at=came_in)
 
 
 @pytest.fixture

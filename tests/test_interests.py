@@ -5,7 +5,7 @@ delivery of the pledge the offer is linked to."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -13,7 +13,6 @@ import pytest
 from server.codes.tokens import hash_token
 from server.models import ActionLog, Attendee, Delivery, Employer, Interest, Offer, Pledge
 from server.models.enums import (
-    ContractType,
     DeliveryReview,
     EmployerStatus,
     InterestStatus,
@@ -27,22 +26,18 @@ from server.services.employers.interests import (
     move_candidate,
 )
 from server.values.clock import today_in_morocco as today
-from tests.support import csrf_from, html, login, make_attendee, make_employer, new_client
+from tests.support import (
+    csrf_from,
+    html,
+    login,
+    make_attendee,
+    make_employer,
+    make_offer,
+    new_client,
+    post,
+)
 
 TOKEN = "personal-token-of-amadou"
-
-
-async def make_offer(employer: Employer, title: str = "Agent logistique", **extra: object) -> Offer:
-    fields: dict[str, object] = {
-        "employer": employer,
-        "title": title,
-        "description": "Description",
-        "city": "Rabat",
-        "contract_type": ContractType.PERMANENT,
-        "status": OfferStatus.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    }
-    return await Offer.create(**(fields | extra))
 
 
 async def make_candidate(offer: Offer, *, share: bool, **extra: object) -> Interest:
@@ -60,15 +55,6 @@ async def make_candidate(offer: Offer, *, share: bool, **extra: object) -> Inter
 
 
 @pytest.fixture
-async def employer(client, db) -> Employer:
-    """An approved employer whose admin is logged in on `client`, reading pages in English."""
-    company = await make_employer(member_email="rh@atlas.example.org")
-    await login(client, "rh@atlas.example.org")
-    await client.get("/?lang=en")
-    return company
-
-
-@pytest.fixture
 async def attendee(db) -> Attendee:
     """Amadou, who agreed to share his profile, with his personal link TOKEN."""
     return await make_attendee(access_token_hash=hash_token(TOKEN))
@@ -80,11 +66,6 @@ async def visitor(app, db) -> httpx.AsyncClient:
     browser = await new_client(app, "203.0.113.30")
     await browser.get("/?lang=en")
     return browser
-
-
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/link?lang=en"))
-    return await client.post(path, data={**data, "csrf_token": token})
 
 
 async def interest_in(visitor, offer: Offer, wanted: bool = True) -> httpx.Response:

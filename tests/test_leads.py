@@ -3,66 +3,40 @@ and nothing else, write a note and a rating, and download their leads."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
-from itertools import count
 
 import httpx
 import pytest
-from openpyxl import load_workbook
 
-from server.codes.badges import make_badge_code
-from server.models import Attendee, Employer, Event, Exhibitor, Lead, Registration
+from server.models import Employer, Event, Exhibitor, Lead, Registration
 from server.models.enums import (
     EmployerStatus,
     EventKind,
     EventStatus,
     ExhibitorStatus,
     RegistrationStatus,
-    Role,
 )
 from server.services.employers.leads import LeadScanRefused, leads_per_fair, scan_lead
 from tests.support import (
+    SECRET_KEY,
+    badge_code,
     csrf_from,
+    csv_rows,
     html,
     login,
     make_attendee,
     make_employer,
     make_event,
-    make_organisation,
-    make_user,
+    make_registration,
+    scan_card,
+    xlsx_rows,
 )
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 MEMBER = "rh@atlas.example.org"
 OTHER_MEMBER = "rh@argane.example.org"
 HTMX = {"HX-Request": "true"}
 # What an employer must never see of a visitor, in the form it would take on a page or in a file.
 PRIVATE = ("+212661234567", "fatou@example.org", "Senegal", "Sénégal", "Refugee", "1994", "Woman")
-_serials = count(1)
-
-
-async def register(event: Event, attendee: Attendee, **extra) -> Registration:
-    number = next(_serials)
-    fields = {
-        "event": event,
-        "attendee": attendee,
-        "status": RegistrationStatus.CONFIRMED,
-        "badge_serial": f"K{number // 100 % 10}{number // 10 % 10}-{number % 10}AB",
-    }
-    return await Registration.create(**(fields | extra))
-
-
-def badge(registration: Registration) -> str:
-    return make_badge_code(SECRET, registration.event_id, registration.id)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    return await make_event(organisation, "salon")
 
 
 @pytest.fixture
@@ -90,19 +64,14 @@ async def sharing(fair) -> Registration:
         education_level="higher",
         sectors=["logistics", "digital"],
     )
-    return await register(fair, attendee)
+    return await make_registration(fair, attendee)
 
 
 @pytest.fixture
 async def private(fair) -> Registration:
     """Moussa did not agree to share his profile."""
     attendee = await make_attendee("Moussa", last_name="Keita", share=False, city="Tanger")
-    return await register(fair, attendee)
-
-
-async def english(client: httpx.AsyncClient, email: str = MEMBER) -> None:
-    await login(client, email)
-    await client.get("/?lang=en")
+    return await make_registration(fair, attendee)
 
 
 async def scan(
@@ -116,17 +85,11 @@ async def scan(
     )
 
 
-def card(response: httpx.Response):
-    found = html(response).select_one(".scan-card")
-    assert found is not None, response.text[:500]
-    return found
-
-
 # --- the scanner ----------------------------------------------------------------------------------
 
 
 async def test_the_booth_scanner_is_the_door_scanner_component(client, fair, booth):
-    await english(client)
+    await login(client, MEMBER, language="en")
     page = await client.get(f"/employer/fairs/{fair.id}/leads/scan")
     assert page.status_code == 200
     doc = html(page)
@@ -143,10 +106,10 @@ async def test_the_booth_scanner_is_the_door_scanner_component(client, fair, boo
 
 
 async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, booth, sharing):
-    await english(client)
-    response = await scan(client, fair, badge(sharing))
+    await login(client, MEMBER, language="en")
+    response = await scan(client, fair, badge_code(sharing))
     assert response.status_code == 200
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "ok"
     assert result.select_one(".scan-name").get_text() == "Fatou Ndiaye"
     facts = result.select_one(".lead-profile").get_text(" ", strip=True)
@@ -160,9 +123,9 @@ async def test_a_sharing_visitor_shows_the_shared_fields_only(client, fair, boot
 
 
 async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth, private):
-    await english(client)
-    response = await scan(client, fair, badge(private))
-    result = card(response)
+    await login(client, MEMBER, language="en")
+    response = await scan(client, fair, badge_code(private))
+    result = scan_card(response)
     assert result["data-result"] == "ok"
     assert result.select_one(".scan-name").get_text() == "Visitor without a shared profile"
     for secret in ("Moussa", "Keita", "Tanger", private.badge_serial):
@@ -172,25 +135,25 @@ async def test_a_visitor_who_did_not_share_is_only_a_visitor(client, fair, booth
 
 
 async def test_scanning_a_visitor_again_finds_the_same_lead(client, fair, booth, sharing):
-    await english(client)
-    await scan(client, fair, badge(sharing))
-    result = card(await scan(client, fair, badge(sharing)))
+    await login(client, MEMBER, language="en")
+    await scan(client, fair, badge_code(sharing))
+    result = scan_card(await scan(client, fair, badge_code(sharing)))
     assert result["data-result"] == "already_scanned"
     assert "Already in your leads." in result.get_text()
     assert await Lead.filter(exhibitor=booth).count() == 1
 
 
 async def test_a_typed_serial_is_read_like_a_badge(client, fair, booth, sharing):
-    await english(client)
-    result = card(await scan(client, fair, f" {sharing.badge_serial.lower()} "))
+    await login(client, MEMBER, language="en")
+    result = scan_card(await scan(client, fair, f" {sharing.badge_serial.lower()} "))
     assert result["data-result"] == "ok"
 
 
 async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, sharing):
-    await english(client)
-    response = await scan(client, fair, badge(sharing), **HTMX)
+    await login(client, MEMBER, language="en")
+    response = await scan(client, fair, badge_code(sharing), **HTMX)
     assert "<html" not in response.text
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
 
 
 @pytest.mark.parametrize(
@@ -202,8 +165,8 @@ async def test_with_htmx_the_answer_is_the_card_alone(client, fair, booth, shari
     ],
 )
 async def test_a_code_that_names_nobody_is_refused(client, fair, booth, code, result, message):
-    await english(client)
-    found = card(await scan(client, fair, code))
+    await login(client, MEMBER, language="en")
+    found = scan_card(await scan(client, fair, code))
     assert found["data-result"] == result
     assert found.select_one(".scan-message").get_text() == message
     assert not await Lead.exists(exhibitor=booth)
@@ -211,19 +174,21 @@ async def test_a_code_that_names_nobody_is_refused(client, fair, booth, code, re
 
 async def test_a_badge_of_another_event_is_the_wrong_event(client, fair, booth):
     elsewhere = await make_event(await fair.organisation, "autre-salon")
-    registration = await register(elsewhere, await make_attendee("Awa"))
-    await english(client)
-    found = card(await scan(client, fair, badge(registration)))
+    registration = await make_registration(elsewhere, await make_attendee("Awa"))
+    await login(client, MEMBER, language="en")
+    found = scan_card(await scan(client, fair, badge_code(registration)))
     assert found["data-result"] == "wrong_event"
     assert found.select_one(".scan-message").get_text() == "This badge is for another event."
 
 
 async def test_a_cancelled_registration_is_not_a_lead(client, fair, booth):
-    registration = await register(
+    registration = await make_registration(
         fair, await make_attendee("Awa"), status=RegistrationStatus.CANCELLED
     )
-    await english(client)
-    assert card(await scan(client, fair, badge(registration)))["data-result"] == "cancelled"
+    await login(client, MEMBER, language="en")
+    assert (
+        scan_card(await scan(client, fair, badge_code(registration)))["data-result"] == "cancelled"
+    )
     assert not await Lead.exists(exhibitor=booth)
 
 
@@ -231,11 +196,11 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
     workshop = await make_event(
         await fair.organisation, "atelier", kind=EventKind.WORKSHOP, parent=fair
     )
-    at_workshop = await register(workshop, await sharing.attendee)
-    only_workshop = await register(workshop, await make_attendee("Awa"))
-    await english(client)
-    assert card(await scan(client, fair, badge(at_workshop)))["data-result"] == "ok"
-    assert card(await scan(client, fair, badge(only_workshop)))["data-result"] == "ok"
+    at_workshop = await make_registration(workshop, await sharing.attendee)
+    only_workshop = await make_registration(workshop, await make_attendee("Awa"))
+    await login(client, MEMBER, language="en")
+    assert scan_card(await scan(client, fair, badge_code(at_workshop)))["data-result"] == "ok"
+    assert scan_card(await scan(client, fair, badge_code(only_workshop)))["data-result"] == "ok"
     registrations = await Lead.filter(exhibitor=booth).values_list("registration_id", flat=True)
     assert sorted(registrations) == sorted([sharing.id, only_workshop.id])
 
@@ -243,14 +208,14 @@ async def test_a_session_badge_is_a_badge_of_the_fair(client, fair, booth, shari
 async def test_scanning_needs_a_confirmed_booth_at_that_fair(client, fair, booth, sharing):
     second = await make_event(await fair.organisation, "salon-2")
     await Exhibitor.create(event=second, employer=await booth.employer)
-    await english(client)
+    await login(client, MEMBER, language="en")
     for event in (second, await make_event(await fair.organisation, "salon-3")):
         assert (await client.get(f"/employer/fairs/{event.id}/leads/scan")).status_code == 404
         assert (await client.get(f"/employer/fairs/{event.id}/leads")).status_code == 404
     page = await client.get(f"/employer/fairs/{fair.id}/leads/scan")
     response = await client.post(
         f"/employer/fairs/{second.id}/leads/scan",
-        data={"code": badge(sharing), "csrf_token": csrf_from(page)},
+        data={"code": badge_code(sharing), "csrf_token": csrf_from(page)},
     )
     assert response.status_code == 404
 
@@ -258,18 +223,18 @@ async def test_scanning_needs_a_confirmed_booth_at_that_fair(client, fair, booth
 async def test_a_pending_company_cannot_scan(client, fair):
     pending = await make_employer(status=EmployerStatus.PENDING, member_email=MEMBER)
     await Exhibitor.create(event=fair, employer=pending, status=ExhibitorStatus.CONFIRMED)
-    await english(client)
+    await login(client, MEMBER, language="en")
     assert (await client.get(f"/employer/fairs/{fair.id}/leads/scan")).status_code == 403
 
 
 async def test_an_archived_fair_is_no_longer_scanned(client, fair, booth, sharing):
     await Event.filter(id=fair.id).update(status=EventStatus.ARCHIVED)
-    await english(client)
+    await login(client, MEMBER, language="en")
     page = await client.get(f"/employer/fairs/{fair.id}/leads/scan")
     assert "not open" in html(page).select_one(".alert-warning").get_text()
     assert not html(page).select("[data-scanner]")
     with pytest.raises(LeadScanRefused) as refused:
-        await scan_lead(booth, badge(sharing), secret_key=SECRET)
+        await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     assert refused.value.code == "fair_not_open"
     assert (await client.get(f"/employer/fairs/{fair.id}/leads")).status_code == 200
 
@@ -278,9 +243,9 @@ async def test_an_archived_fair_is_no_longer_scanned(client, fair, booth, sharin
 
 
 async def test_an_employer_never_sees_another_employers_leads(client, fair, booth, sharing):
-    await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     other = await make_employer("Argane", ice="001234567000090", member_email=OTHER_MEMBER)
-    await english(client, OTHER_MEMBER)
+    await login(client, OTHER_MEMBER, language="en")
     for path in ("leads", "leads/scan", "leads/export?format=csv"):
         assert (await client.get(f"/employer/fairs/{fair.id}/{path}")).status_code == 404
     # Confirmed at the same fair, it sees its own (empty) list, not the other booth's.
@@ -302,15 +267,15 @@ async def test_an_employer_never_sees_another_employers_leads(client, fair, boot
 
 
 async def open_leads(client: httpx.AsyncClient, event: Event) -> httpx.Response:
-    await english(client)
+    await login(client, MEMBER, language="en")
     return await client.get(f"/employer/fairs/{event.id}/leads")
 
 
 async def test_the_list_shows_shared_profiles_and_anonymous_visitors(
     client, fair, booth, sharing, private
 ):
-    await scan_lead(booth, badge(sharing), secret_key=SECRET)
-    await scan_lead(booth, badge(private), secret_key=SECRET)
+    await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
+    await scan_lead(booth, badge_code(private), secret_key=SECRET_KEY)
     response = await open_leads(client, fair)
     names = [h.get_text(strip=True) for h in html(response).select(".lead-item .lead-name")]
     assert sorted(names) == ["Fatou Ndiaye", "Visitor without a shared profile"]
@@ -319,7 +284,7 @@ async def test_the_list_shows_shared_profiles_and_anonymous_visitors(
 
 
 async def test_a_note_and_a_rating_are_saved(client, fair, booth, sharing):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     page = await open_leads(client, fair)
     response = await client.post(
         f"/employer/fairs/{fair.id}/leads/{outcome.lead_id}",
@@ -340,7 +305,7 @@ async def test_a_note_and_a_rating_are_saved(client, fair, booth, sharing):
 async def test_a_rating_outside_1_to_4_is_refused_next_to_the_field(
     client, fair, booth, sharing, rating
 ):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     page = await open_leads(client, fair)
     response = await client.post(
         f"/employer/fairs/{fair.id}/leads/{outcome.lead_id}",
@@ -356,7 +321,7 @@ async def test_a_rating_outside_1_to_4_is_refused_next_to_the_field(
 
 
 async def test_an_empty_rating_clears_it(client, fair, booth, sharing):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     await Lead.filter(id=outcome.lead_id).update(rating=2)
     page = await open_leads(client, fair)
     await client.post(
@@ -367,7 +332,7 @@ async def test_an_empty_rating_clears_it(client, fair, booth, sharing):
 
 
 async def test_with_htmx_the_lead_card_is_swapped(client, fair, booth, sharing):
-    outcome = await scan_lead(booth, badge(sharing), secret_key=SECRET)
+    outcome = await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
     page = await open_leads(client, fair)
     url = f"/employer/fairs/{fair.id}/leads/{outcome.lead_id}"
     form = html(page).select_one(f"#lead-{outcome.lead_id} form")
@@ -390,20 +355,11 @@ async def exported(
     client: httpx.AsyncClient, fair: Event, booth: Exhibitor, *registrations: Registration
 ) -> tuple[httpx.Response, httpx.Response]:
     for registration in registrations:
-        outcome = await scan_lead(booth, badge(registration), secret_key=SECRET)
+        outcome = await scan_lead(booth, badge_code(registration), secret_key=SECRET_KEY)
         await Lead.filter(id=outcome.lead_id).update(note=f"note {registration.id}", rating=2)
-    await english(client)
+    await login(client, MEMBER, language="en")
     base = f"/employer/fairs/{fair.id}/leads/export"
     return await client.get(f"{base}?format=csv"), await client.get(f"{base}?format=xlsx")
-
-
-def csv_rows(response: httpx.Response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
-def xlsx_rows(response: httpx.Response) -> list[list[object]]:
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 async def test_the_exports_hold_shared_profiles_notes_and_ratings(client, fair, booth, sharing):
@@ -450,7 +406,7 @@ async def test_the_exports_hold_nothing_private(client, fair, booth, sharing, pr
 
 
 async def test_an_unknown_export_format_is_not_found(client, fair, booth):
-    await english(client)
+    await login(client, MEMBER, language="en")
     response = await client.get(f"/employer/fairs/{fair.id}/leads/export?format=pdf")
     assert response.status_code == 404
 
@@ -460,10 +416,10 @@ async def test_an_unknown_export_format_is_not_found(client, fair, booth):
 
 async def test_leads_per_fair_counts_shared_and_anonymous_visitors(fair, booth, sharing, private):
     employer: Employer = await booth.employer
-    await scan_lead(booth, badge(sharing), secret_key=SECRET)
-    await scan_lead(booth, badge(private), secret_key=SECRET)
-    third = await register(fair, await make_attendee("Awa"))
-    await scan_lead(booth, badge(third), secret_key=SECRET)
+    await scan_lead(booth, badge_code(sharing), secret_key=SECRET_KEY)
+    await scan_lead(booth, badge_code(private), secret_key=SECRET_KEY)
+    third = await make_registration(fair, await make_attendee("Awa"))
+    await scan_lead(booth, badge_code(third), secret_key=SECRET_KEY)
     asked = await make_event(
         await fair.organisation, "salon-2", starts_at=datetime.now(UTC) + timedelta(days=20)
     )

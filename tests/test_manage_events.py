@@ -4,26 +4,30 @@ questions of a sign-up form — through the pages, as a browser without JavaScri
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import httpx
-import pytest
 
 from server.models import ActionLog, Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
 from server.services.events.admin import slugify
 from server.services.registrations.seats import register
 from server.values.clock import EVENT_TIMEZONE
-from tests.support import csrf_from, html, login, make_organisation, make_user
+from tests.support import (
+    html,
+    id_in_location,
+    login,
+    make_organisation,
+    make_user,
+    post,
+    wall_clock,
+)
 
 DAY = (datetime.now(EVENT_TIMEZONE) + timedelta(days=30)).date()
 BASE = "/manage/passerelles/events"
 
 
-def local(hour: int, minute: int = 0, *, day=DAY) -> datetime:
-    """A Casablanca wall-clock time on the test day, as the aware UTC datetime stored."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=EVENT_TIMEZONE).astimezone(
-        UTC
-    )
+local = partial(wall_clock, day=DAY)
 
 
 def fair_form(**changes: str) -> dict[str, str]:
@@ -62,28 +66,8 @@ def session_form(**changes: str) -> dict[str, str]:
     return form
 
 
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> httpx.Response:
-    token = csrf_from(await client.get("/account"))
-    return await client.post(path, data={**data, "csrf_token": token})
-
-
-def event_id_of(response: httpx.Response) -> int:
-    assert response.status_code == 303, response.text[:800]
-    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-@pytest.fixture
-async def organiser(client, db) -> httpx.AsyncClient:
-    """The client, logged in as an organiser of Passerelles, reading pages in English."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    await login(client, "salma@example.org")
-    await client.get("/?lang=en")
-    return client
-
-
 async def create_fair(client: httpx.AsyncClient, **changes: str) -> int:
-    return event_id_of(await post(client, f"{BASE}/new", fair_form(**changes)))
+    return id_in_location(await post(client, f"{BASE}/new", fair_form(**changes)))
 
 
 async def actions_on(event_id: int) -> list[str]:
@@ -96,8 +80,8 @@ async def actions_on(event_id: int) -> list[str]:
 
 async def test_a_fair_with_two_sessions_is_published_on_the_home_page(organiser):
     fair_id = await create_fair(organiser)
-    first = event_id_of(await post(organiser, f"{BASE}/{fair_id}/sessions/new", session_form()))
-    second = event_id_of(
+    first = id_in_location(await post(organiser, f"{BASE}/{fair_id}/sessions/new", session_form()))
+    second = id_in_location(
         await post(
             organiser,
             f"{BASE}/{fair_id}/sessions/new",
@@ -142,7 +126,7 @@ async def test_the_detail_page_shows_the_facts_and_the_sessions(organiser):
 
 async def test_publishing_a_fair_does_not_publish_its_sessions(organiser):
     fair_id = await create_fair(organiser)
-    session_id = event_id_of(
+    session_id = id_in_location(
         await post(organiser, f"{BASE}/{fair_id}/sessions/new", session_form())
     )
     await post(organiser, f"{BASE}/{fair_id}/status", {"status": "published"})
@@ -153,7 +137,7 @@ async def test_publishing_a_fair_does_not_publish_its_sessions(organiser):
 
 async def test_a_session_cannot_be_published_before_its_fair(organiser):
     fair_id = await create_fair(organiser)
-    session_id = event_id_of(
+    session_id = id_in_location(
         await post(organiser, f"{BASE}/{fair_id}/sessions/new", session_form())
     )
     response = await post(organiser, f"{BASE}/{session_id}/status", {"status": "published"})

@@ -30,7 +30,15 @@ from server.notifications.delivery import (
 from server.services.outbox import PAGE_SIZE
 from server.services.registrations.seats import cancel, register
 from server.values.clock import EVENT_TIMEZONE
-from tests.support import csrf_from, free_port, html, login, make_organisation, make_user
+from tests.support import (
+    free_port,
+    html,
+    login,
+    make_organisation,
+    make_user,
+    sign_up_form,
+    submit_sign_up,
+)
 
 FAIR_TITLE = {"fr": "Salon de l'emploi", "ar": "معرض التوظيف", "en": "Job fair"}
 
@@ -94,19 +102,7 @@ async def make_attendee(number: int, **extra) -> Attendee:
 
 
 async def sign_up_by_form(client, slug: str, *, lang: str, email_address: str):
-    page = await client.get(f"/events/{slug}/register?lang={lang}")
-    form = {
-        "phone": "06 12 34 56 78",
-        "first_name": "Aminata",
-        "last_name": "Diallo",
-        "email": email_address,
-        "gender": "female",
-        "legal_status": "regularised",
-        "education_level": "secondary",
-        "consent_processing": "yes",
-        "csrf_token": csrf_from(page),
-    }
-    response = await client.post(f"/events/{slug}/register", data=form)
+    response = await submit_sign_up(client, slug, sign_up_form(email=email_address), lang)
     assert response.status_code == 303, response.text[:500]
     return response
 

@@ -3,7 +3,7 @@ public board — through the pages, as a browser without JavaScript would."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -19,14 +19,15 @@ from server.models.enums import (
 from server.services.employers.offers import employer_offers
 from server.values.clock import today_in_morocco as today
 from tests.support import (
-    csrf_from,
     html,
+    id_in_location,
     login,
     make_attendee,
     make_employer,
-    make_organisation,
-    make_user,
+    make_offer,
+    make_pledge,
     new_client,
+    post,
 )
 
 NEXT_MONTH = today() + timedelta(days=30)
@@ -47,62 +48,13 @@ def offer_form(**changes: object) -> dict[str, object]:
     return form
 
 
-async def post(client: httpx.AsyncClient, path: str, data: dict[str, object]) -> httpx.Response:
-    token = csrf_from(await client.get("/account"))
-    return await client.post(path, data={**data, "csrf_token": token})
-
-
-def offer_id_of(response: httpx.Response) -> int:
-    assert response.status_code == 303, response.text[:800]
-    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-async def make_offer(employer: Employer, title: str = "Agent logistique", **extra: object) -> Offer:
-    """A published offer of `employer` (any field can be given in `extra`)."""
-    fields: dict[str, object] = {
-        "employer": employer,
-        "title": title,
-        "description": "Description",
-        "city": "Casablanca",
-        "contract_type": ContractType.PERMANENT,
-        "status": OfferStatus.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    }
-    return await Offer.create(**(fields | extra))
-
-
-async def make_pledge(employer: Employer, kind: PledgeKind = PledgeKind.JOB) -> Pledge:
-    return await Pledge.create(employer=employer, kind=kind, quantity=5, deadline=NEXT_MONTH)
-
-
-@pytest.fixture
-async def employer(client, db) -> Employer:
-    """An approved employer whose admin is logged in on `client`, reading pages in English."""
-    company = await make_employer(member_email="rh@atlas.example.org")
-    await login(client, "rh@atlas.example.org")
-    await client.get("/?lang=en")
-    return company
-
-
-@pytest.fixture
-async def organiser(app, db) -> httpx.AsyncClient:
-    """A second browser, logged in as an organiser of Passerelles."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    browser = await new_client(app)
-    await login(browser, "salma@example.org")
-    await browser.get("/?lang=en")
-    return browser
-
-
 async def other_employer(app, *, status: EmployerStatus = EmployerStatus.APPROVED):
     """Another company with its admin logged in on a browser of its own."""
     company = await make_employer(
         "Rif Textile", ice="009876543000012", status=status, member_email="rh@rif.example.org"
     )
     browser = await new_client(app, "203.0.113.12")
-    await login(browser, "rh@rif.example.org")
-    await browser.get("/?lang=en")
+    await login(browser, "rh@rif.example.org", language="en")
     return company, browser
 
 
@@ -116,7 +68,7 @@ def board_titles(response: httpx.Response) -> list[str]:
 
 
 async def test_an_employer_saves_a_draft_and_sees_it_in_its_list(client, employer):
-    offer_id = offer_id_of(await post(client, "/employer/offers/new", offer_form()))
+    offer_id = id_in_location(await post(client, "/employer/offers/new", offer_form()))
 
     offer = await Offer.get(id=offer_id)
     assert (offer.status, offer.employer_id, offer.positions) == (OfferStatus.DRAFT, employer.id, 3)
@@ -169,17 +121,17 @@ async def test_missing_fields_are_refused_not_a_server_error(client, employer):
 
 
 async def test_an_offer_can_count_towards_one_of_the_employers_job_pledges(client, employer):
-    pledge = await make_pledge(employer)
+    pledge = await make_pledge(employer, PledgeKind.JOB)
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(pledge.id)))
 
-    offer = await Offer.get(id=offer_id_of(response))
+    offer = await Offer.get(id=id_in_location(response))
     assert offer.pledge_id == pledge.id
 
 
 async def test_a_pledge_of_another_employer_is_refused(app, client, employer):
-    await make_pledge(employer)
+    await make_pledge(employer, PledgeKind.JOB)
     other, _ = await other_employer(app)
-    foreign = await make_pledge(other)
+    foreign = await make_pledge(other, PledgeKind.JOB)
 
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(foreign.id)))
 
@@ -189,7 +141,7 @@ async def test_a_pledge_of_another_employer_is_refused(app, client, employer):
 
 
 async def test_only_internship_and_job_pledges_can_be_linked(client, employer):
-    await make_pledge(employer)
+    await make_pledge(employer, PledgeKind.JOB)
     mentoring = await make_pledge(employer, PledgeKind.MENTORING)
 
     response = await post(client, "/employer/offers/new", offer_form(pledge=str(mentoring.id)))
@@ -207,7 +159,7 @@ async def test_only_internship_and_job_pledges_can_be_linked(client, employer):
 
 async def test_a_pending_employer_saves_drafts_but_cannot_submit_them(app, client, db):
     _, browser = await other_employer(app, status=EmployerStatus.PENDING)
-    offer_id = offer_id_of(await post(browser, "/employer/offers/new", offer_form()))
+    offer_id = id_in_location(await post(browser, "/employer/offers/new", offer_form()))
 
     detail = html(await browser.get(f"/employer/offers/{offer_id}"))
     assert detail.select_one(f'form[action="/employer/offers/{offer_id}/submit"]') is None
@@ -229,7 +181,7 @@ async def test_a_pending_employers_offer_never_appears_publicly(app, client, db)
 async def test_a_submitted_offer_published_by_an_organiser_appears_on_the_board(
     client, employer, organiser
 ):
-    offer_id = offer_id_of(await post(client, "/employer/offers/new", offer_form()))
+    offer_id = id_in_location(await post(client, "/employer/offers/new", offer_form()))
     assert (await post(client, f"/employer/offers/{offer_id}/submit", {})).status_code == 303
     assert "Préparateur de commandes" not in (await client.get("/offers")).text
 

@@ -35,15 +35,17 @@ from server.services.employers.pledges import (
 )
 from server.values.money import format_amount, parse_amount
 from tests.support import (
-    csrf_from,
     html,
+    id_in_location,
     login,
     make_attendee,
     make_employer,
     make_event,
     make_organisation,
+    make_pledge,
     make_user,
     new_client,
+    post,
 )
 
 TODAY = today_in_morocco()
@@ -54,13 +56,6 @@ CONNECT_ICE = "002345678000012"
 
 def days(count: int) -> date:
     return TODAY + timedelta(days=count)
-
-
-async def post(
-    client: httpx.AsyncClient, path: str, data: dict[str, str], **headers: str
-) -> httpx.Response:
-    token = csrf_from(await client.get("/account"))
-    return await client.post(path, data={**data, "csrf_token": token}, headers=headers)
 
 
 def pledge_form(**changes: str) -> dict[str, str]:
@@ -74,23 +69,6 @@ def pledge_form(**changes: str) -> dict[str, str]:
     }
     form.update(changes)
     return form
-
-
-def pledge_id_of(response: httpx.Response) -> int:
-    assert response.status_code == 303, response.text[:800]
-    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
-
-async def make_pledge(employer: Employer, **extra: object) -> Pledge:
-    """A pledge written directly (a passed deadline cannot be typed in the form)."""
-    fields: dict[str, object] = {
-        "employer": employer,
-        "kind": PledgeKind.INTERNSHIP,
-        "quantity": 5,
-        "deadline": DEADLINE,
-        "description": f"Engagement {extra.get('kind', 'internship')}",
-    }
-    return await Pledge.create(**(fields | extra))
 
 
 async def deliver(pledge: Pledge, quantity: int | None = None, **extra: object) -> Delivery:
@@ -134,20 +112,8 @@ async def atlas(db) -> Employer:
 @pytest.fixture
 async def employer_client(client, atlas) -> httpx.AsyncClient:
     """The client, logged in as Atlas's member, reading pages in English."""
-    await login(client, "rh@atlas.example")
-    await client.get("/?lang=en")
+    await login(client, "rh@atlas.example", language="en")
     return client
-
-
-@pytest.fixture
-async def organiser(app, db) -> httpx.AsyncClient:
-    """Another browser, logged in as an organiser of Passerelles, reading pages in English."""
-    organisation = await make_organisation()
-    await make_user("salma@example.org", organisation=organisation)
-    browser = await new_client(app)
-    await login(browser, "salma@example.org")
-    await browser.get("/?lang=en")
-    return browser
 
 
 # --- the rule -----------------------------------------------------------------------------------
@@ -410,7 +376,7 @@ async def test_an_employers_pledges_are_read_in_two_queries_whatever_their_numbe
 
 async def test_an_employer_pledges_and_follows_its_progress(employer_client, atlas):
     response = await post(employer_client, "/employer/pledges/new", pledge_form())
-    pledge = await Pledge.get(id=pledge_id_of(response))
+    pledge = await Pledge.get(id=id_in_location(response))
     assert (pledge.employer_id, pledge.kind, pledge.quantity, pledge.deadline) == (
         atlas.id,
         PledgeKind.INTERNSHIP,
@@ -437,7 +403,7 @@ async def test_a_co_funding_pledge_takes_an_amount_written_the_french_way(employ
         "/employer/pledges/new",
         pledge_form(kind="co_funding", quantity="", amount="15 000,50", description=""),
     )
-    pledge = await Pledge.get(id=pledge_id_of(response))
+    pledge = await Pledge.get(id=id_in_location(response))
     assert (pledge.quantity, pledge.amount_mad) == (None, Decimal("15000.50"))
     listing = html(await employer_client.get("/employer/pledges"))
     assert listing.select_one(".pledge-progress-text").get_text(strip=True) == (
@@ -532,7 +498,7 @@ async def test_the_event_choices_are_published_and_closed_events_of_every_organi
     response = await post(
         employer_client, "/employer/pledges/new", pledge_form(event=str(closed.id))
     )
-    assert (await Pledge.get(id=pledge_id_of(response))).event_id == closed.id
+    assert (await Pledge.get(id=id_in_location(response))).event_id == closed.id
 
 
 async def test_a_draft_event_cannot_be_named_as_where_the_pledge_was_made(employer_client):

@@ -7,18 +7,23 @@ import io
 import math
 from datetime import UTC, datetime
 from functools import partial
-from itertools import count
 
 import pytest
 from pypdf import PdfReader
 
-from server.models import Attendee, Event, Registration
-from server.models.enums import EventKind, RegistrationStatus, Role
+from server.models import Event, Registration
+from server.models.enums import EventKind, RegistrationStatus
 from server.services.registrations.badges import event_badges
 from tests import support
-from tests.support import login, make_organisation, make_user
+from tests.support import (
+    SECRET_KEY,
+    login,
+    make_bare_attendee,
+    make_organisation,
+    make_registration,
+    make_staffed_organisation,
+)
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 BASE = "/manage/passerelles/events"
 START = datetime(2026, 6, 13, 9, 0, tzinfo=UTC)
 CONFIRMED = [  # (first name, last name), in the order they are printed
@@ -28,7 +33,6 @@ CONFIRMED = [  # (first name, last name), in the order they are printed
     ("Grace", "Kabila"),
     ("Yaya", "Touré"),
 ]
-_serials = count(1)
 
 
 make_event = partial(support.make_event, starts_at=START, venue="Technopark")
@@ -40,21 +44,14 @@ async def register(
     last_name: str,
     status: RegistrationStatus = RegistrationStatus.CONFIRMED,
 ) -> Registration:
-    attendee = await Attendee.create(
-        first_name=first_name, last_name=last_name, consent_processing_at=START
-    )
-    return await Registration.create(
-        event=event, attendee=attendee, status=status, badge_serial=f"P{next(_serials):02d}-SRL"
-    )
+    return await make_registration(event, await make_bare_attendee(first_name, last_name), status)
 
 
 @pytest.fixture
 async def fair(db) -> Event:
     """Five confirmed people (registered out of order), one cancelled, one waiting, one awaiting
     approval, and someone registered only for a workshop of the fair."""
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
+    organisation = await make_staffed_organisation()
     fair = await make_event(organisation, "salon-emploi")
     for first_name, last_name in reversed(CONFIRMED):
         await register(fair, first_name, last_name)
@@ -72,7 +69,7 @@ def pdf_text(content: bytes) -> tuple[int, str]:
 
 
 async def test_badges_are_read_by_last_name_then_first_name(fair):
-    badges = await event_badges(fair, secret_key=SECRET, language="fr")
+    badges = await event_badges(fair, secret_key=SECRET_KEY, language="fr")
     assert [badge.name for badge in badges] == [f"{first} {last}" for first, last in CONFIRMED]
     assert {badge.role for badge in badges} == {"visitor"}
     assert {badge.organisation for badge in badges} == {"Passerelles"}
@@ -80,7 +77,7 @@ async def test_badges_are_read_by_last_name_then_first_name(fair):
 
 async def test_badges_are_read_in_batches_without_losing_anyone(fair, monkeypatch):
     monkeypatch.setattr("server.services.registrations.badges.BATCH_SIZE", 2)
-    badges = await event_badges(fair, secret_key=SECRET, language="fr")
+    badges = await event_badges(fair, secret_key=SECRET_KEY, language="fr")
     assert [badge.name for badge in badges] == [f"{first} {last}" for first, last in CONFIRMED]
 
 

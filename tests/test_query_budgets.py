@@ -15,26 +15,26 @@ import pytest
 
 from server.codes.badges import make_badge_code
 from server.codes.tokens import hash_token
-from server.models import Attendee, Event, Exhibitor, Offer, Organisation, Registration
+from server.models import Event, Exhibitor, Organisation, Registration
 from server.models.enums import (
-    ContractType,
     EventKind,
     ExhibitorStatus,
-    OfferStatus,
-    RegistrationStatus,
 )
 from server.services.door.devices import issue_device_token
 from tests.support import (
+    SECRET_KEY,
     both_sizes,
     login,
+    make_bare_attendee,
     make_employer,
     make_event,
+    make_offer,
     make_organisation,
+    make_registration,
     make_user,
     statements,
 )
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 PERSONAL_TOKEN = "a-personal-link-for-the-query-budgets"
 
 # Statements per request; see each test for what they are.
@@ -57,18 +57,11 @@ async def people(event: Event, how_many: int, *, checked_in: bool = False) -> li
     made = []
     for _ in range(how_many):
         number = next(_numbers)
-        attendee = await Attendee.create(
-            first_name="Budget",
-            last_name=f"Person{number}",
-            phone=f"+2126{number:08d}",
-            consent_processing_at=now,
-        )
+        attendee = await make_bare_attendee("Budget", f"Person{number}", f"+2126{number:08d}")
         made.append(
-            await Registration.create(
-                event=event,
-                attendee=attendee,
-                status=RegistrationStatus.CONFIRMED,
-                badge_serial=f"B{number:05d}",
+            await make_registration(
+                event,
+                attendee,
                 checked_in_at=now if checked_in else None,
                 checked_in_gate="A" if checked_in else "",
             )
@@ -121,14 +114,7 @@ async def test_an_event_page(client, organisation):
             )
             employer = await make_employer(f"Employer {number}", ice=f"{number:015d}")
             await Exhibitor.create(event=fair, employer=employer, status=ExhibitorStatus.CONFIRMED)
-            await Offer.create(
-                employer=employer,
-                title=f"Offer {number}",
-                city="Casablanca",
-                contract_type=ContractType.INTERNSHIP,
-                status=OfferStatus.PUBLISHED,
-                published_at=datetime.now(UTC),
-            )
+            await make_offer(employer, f"Offer {number}")
 
     counts = await both_sizes(lambda: statements(client, "GET", "/events/salon"), grow)
     assert counts == [BUDGETS["event"]] * 2
@@ -183,7 +169,7 @@ async def test_a_scan_through_the_checkin_api(client, organisation):
             "POST",
             "/api/v1/checkin",
             headers={"Authorization": f"Bearer {token}"},
-            json={"code": make_badge_code(SECRET, fair.id, registration.id), "gate": "A"},
+            json={"code": make_badge_code(SECRET_KEY, fair.id, registration.id), "gate": "A"},
         )
 
     counts = await both_sizes(measure, grow)
@@ -193,12 +179,8 @@ async def test_a_scan_through_the_checkin_api(client, organisation):
 async def test_the_personal_page(client, organisation):
     # The person behind the link, their registrations with their events (whose number does not
     # matter; none asks for feedback yet).
-    attendee = await Attendee.create(
-        first_name="Awa",
-        last_name="Ndiaye",
-        phone="+212612000999",
-        consent_processing_at=datetime.now(UTC),
-        access_token_hash=hash_token(PERSONAL_TOKEN),
+    attendee = await make_bare_attendee(
+        "Awa", "Ndiaye", "+212612000999", access_token_hash=hash_token(PERSONAL_TOKEN)
     )
 
     async def grow(how_many: int) -> None:
@@ -207,12 +189,7 @@ async def test_the_personal_page(client, organisation):
             event = await make_event(
                 organisation, f"event-{number}", starts_at=datetime.now(UTC) + timedelta(days=3)
             )
-            await Registration.create(
-                event=event,
-                attendee=attendee,
-                status=RegistrationStatus.CONFIRMED,
-                badge_serial=f"P{number:05d}",
-            )
+            await make_registration(event, attendee)
 
     counts = await both_sizes(lambda: statements(client, "GET", f"/me/{PERSONAL_TOKEN}"), grow)
     assert counts == [BUDGETS["personal_page"]] * 2

@@ -16,19 +16,13 @@ from server.models import (
     Feedback,
     Interest,
     Lead,
-    Offer,
     Organisation,
     Pledge,
-    Registration,
     SynthesisReport,
 )
 from server.models.enums import (
-    ContractType,
     ExhibitorStatus,
     InterestStatus,
-    OfferStatus,
-    PledgeKind,
-    RegistrationStatus,
     ReportStatus,
 )
 from tests.support import (
@@ -37,7 +31,10 @@ from tests.support import (
     make_attendee,
     make_employer,
     make_event,
+    make_offer,
     make_organisation,
+    make_pledge,
+    make_registration,
     make_user,
     statements,
 )
@@ -64,38 +61,10 @@ async def employer(db) -> Employer:
     return await make_employer(member_email=MEMBER)
 
 
-async def published_offer(employer: Employer, **extra: object) -> Offer:
-    return await Offer.create(
-        employer=employer,
-        title=f"Offer {next(_numbers)}",
-        city="Casablanca",
-        contract_type=ContractType.INTERNSHIP,
-        status=OfferStatus.PUBLISHED,
-        published_at=datetime.now(UTC),
-        **extra,
-    )
-
-
 async def pledge_with_delivery(employer: Employer, **extra: object) -> Pledge:
-    pledge = await Pledge.create(
-        employer=employer,
-        kind=PledgeKind.INTERNSHIP,
-        quantity=5,
-        deadline=date.today() + timedelta(days=60),
-        **extra,
-    )
+    pledge = await make_pledge(employer, **extra)
     await Delivery.create(pledge=pledge, quantity=1, delivered_on=date.today(), evidence="x")
     return pledge
-
-
-async def registration(event, attendee, *, checked_in: bool = False) -> Registration:
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=RegistrationStatus.CONFIRMED,
-        badge_serial=f"Q{next(_numbers):05d}",
-        checked_in_at=datetime.now(UTC) if checked_in else None,
-    )
 
 
 async def test_the_offer_board(client):
@@ -104,7 +73,7 @@ async def test_the_offer_board(client):
         for _ in range(how_many):
             number = next(_numbers)
             company = await make_employer(f"Company {number}", ice=f"{number:015d}")
-            await published_offer(company)
+            await make_offer(company)
 
     counts = await both_sizes(lambda: statements(client, "GET", "/offers"), grow)
     assert counts == [BUDGETS["offer_board"]] * 2
@@ -119,7 +88,7 @@ async def test_the_employer_dashboard(client, organisation, employer):
         for _ in range(how_many):
             number = next(_numbers)
             await pledge_with_delivery(employer)
-            offer = await published_offer(employer)
+            offer = await make_offer(employer)
             fair = await make_event(organisation, f"fair-{number}")
             booth = await Exhibitor.create(
                 event=fair, employer=employer, status=ExhibitorStatus.CONFIRMED
@@ -128,7 +97,7 @@ async def test_the_employer_dashboard(client, organisation, employer):
             await Interest.create(attendee=attendee, offer=offer)
             await Lead.create(
                 exhibitor=booth,
-                registration=await registration(fair, attendee),
+                registration=await make_registration(fair, attendee),
                 shared_profile=True,
             )
 
@@ -139,7 +108,7 @@ async def test_the_employer_dashboard(client, organisation, employer):
 async def test_the_candidates_of_an_offer(client, employer):
     # The user and the membership with its company, the offer, its candidates with their people.
     await login(client, MEMBER)
-    offer = await published_offer(employer)
+    offer = await make_offer(employer)
 
     async def grow(how_many: int) -> None:
         for number in range(how_many):
@@ -180,7 +149,8 @@ async def test_the_published_report(client, organisation):
     async def grow(how_many: int) -> None:
         for number in range(how_many):
             attendee = await make_attendee(f"Guest{next(_numbers)}")
-            entry = await registration(fair, attendee, checked_in=number % 2 == 0)
+            came_in = datetime.now(UTC) if number % 2 == 0 else None
+            entry = await make_registration(fair, attendee, checked_in_at=came_in)
             await Feedback.create(event=fair, registration=entry, rating=4)
             company = await make_employer(f"Company {attendee.id}", ice=f"{attendee.id:015d}")
             await Exhibitor.create(event=fair, employer=company, status=ExhibitorStatus.CONFIRMED)

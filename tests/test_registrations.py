@@ -17,17 +17,15 @@ from server.services.registrations.seats import (
     decline,
     register,
 )
+from tests import support
 from tests.support import make_organisation
 
 
 async def make_event(capacity: int | None, *, waitlist: bool = True, **extra) -> Event:
-    organisation = await make_organisation()
+    """A published three-hour CV workshop in a week."""
     start = datetime.now(UTC) + timedelta(days=7)
     fields = {
-        "organisation": organisation,
-        "slug": "atelier-cv",
         "kind": EventKind.WORKSHOP,
-        "status": EventStatus.PUBLISHED,
         "title": {"fr": "Atelier CV"},
         "city": "Rabat",
         "starts_at": start,
@@ -35,7 +33,7 @@ async def make_event(capacity: int | None, *, waitlist: bool = True, **extra) ->
         "capacity": capacity,
         "waitlist_enabled": waitlist,
     }
-    return await Event.create(**(fields | extra))
+    return await support.make_event(await make_organisation(), "atelier-cv", **(fields | extra))
 
 
 async def make_attendees(count: int) -> list[Attendee]:

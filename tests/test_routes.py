@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
+from starlette.types import Scope
 
 from server.app import routes
 from server.models import Event
 from server.models.enums import EventKind, EventStatus
 from server.web.policies import PersonalLinkPolicy
-from tests.support import make_organisation
+from tests.support import make_organisation, named_routes
 
 # Route name → (method, path, expected status for an anonymous visitor).
 ANONYMOUS = {
@@ -131,42 +132,30 @@ NOT_FOUND = [
 ]
 
 
-def route_names(entries: list[BaseRoute], prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for entry in entries:
-        if isinstance(entry, Mount) and entry.routes:
-            names |= route_names(entry.routes, f"{prefix}{entry.name}:")
-        elif isinstance(entry, Route | Mount):
-            names.add(prefix + entry.name)
-    return names
-
-
-def endpoints(entries: list[BaseRoute]) -> list[Route]:
-    found: list[Route] = []
-    for entry in entries:
-        if isinstance(entry, Mount) and entry.routes:
-            found += endpoints(entry.routes)
-        elif isinstance(entry, Route):
-            found.append(entry)
-    return found
-
-
 def test_every_route_is_listed_here():
-    assert route_names(routes) == set(ANONYMOUS)
+    assert {entry.name for entry in named_routes(routes)} == set(ANONYMOUS)
 
 
 def test_every_endpoint_declares_who_may_call_it():
-    unguarded = [r.path for r in endpoints(routes) if not hasattr(r.endpoint, "access_policy")]
+    unguarded = [
+        entry.name
+        for entry in named_routes(routes)
+        if isinstance(entry.route, Route) and not hasattr(entry.route.endpoint, "access_policy")
+    ]
     assert unguarded == []
 
 
 def test_every_route_behind_a_personal_link_needs_that_link():
-    behind_link = [r for r in endpoints(routes) if r.path.startswith("/me/{token")]
+    behind_link = [
+        entry.route
+        for entry in named_routes(routes)
+        if isinstance(entry.route, Route) and entry.route.path.startswith("/me/{token")
+    ]
     assert behind_link
     loose = [
-        r.path
-        for r in behind_link
-        if not isinstance(r.endpoint.access_policy, PersonalLinkPolicy)  # type: ignore[attr-defined]
+        route.path
+        for route in behind_link
+        if not isinstance(route.endpoint.access_policy, PersonalLinkPolicy)  # type: ignore[attr-defined]
     ]
     assert loose == []
 
@@ -218,3 +207,31 @@ async def test_draft_sessions_are_not_shown_on_public_pages(client, published_ev
 async def test_a_huge_id_in_a_path_is_not_found(client, published_event):
     response = await client.get("/manage/passerelles/events/99999999999999999999/attendees")
     assert response.status_code == 404
+
+
+def answering_route(entries: list[BaseRoute], scope: Scope, prefix: str = "") -> tuple[str, dict]:
+    """The full name of the route that answers `scope`, and the parameters read from its path."""
+    for entry in entries:
+        match, child = entry.matches(scope)
+        if match is Match.FULL:
+            scope = {**scope, **child}
+            if isinstance(entry, Mount) and entry.routes:
+                inner = f"{prefix}{entry.name}:" if entry.name else prefix
+                return answering_route(entry.routes, scope, inner)
+            if isinstance(entry, Mount):  # another app (the static files): the rest of the path
+                rest = scope["path"].removeprefix(scope["root_path"])
+                return prefix + entry.name, {**scope["path_params"], "path": rest}
+            return prefix + entry.name, scope["path_params"]
+    raise LookupError(f"no route answers {scope['method']} {scope['path']}")
+
+
+@pytest.mark.parametrize("name", sorted(ANONYMOUS))
+def test_each_listed_path_is_the_path_of_its_route(name):
+    """The table above fixes every route's path: the listed path reaches the route of that
+    name, and the name builds that path back."""
+    method, path, _ = ANONYMOUS[name]
+    path = path.partition("?")[0]
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "path_params": {}}
+    found, parameters = answering_route(routes, scope)
+    assert found == name
+    assert Router(routes=routes).url_path_for(name, **parameters) == path

@@ -4,61 +4,34 @@ large result card; the last check-in can be undone; a lost badge is found by nam
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import count
 
 import httpx
 import pytest
 from babel.dates import format_time
 
-from server.codes.badges import make_badge_code
 from server.i18n import BABEL_LOCALES
-from server.models import Attendee, CheckIn, Event, Organisation, Registration
+from server.models import CheckIn, Event, Organisation, Registration
 from server.models.enums import CheckInKind, CheckInResult, RegistrationStatus, Role
 from server.values.clock import EVENT_TIMEZONE
-from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
+from tests.support import (
+    badge_code,
+    csrf_from,
+    html,
+    login,
+    make_bare_attendee,
+    make_event,
+    make_organisation,
+    make_registration,
+    make_user,
+    scan_card,
+)
 
-SECRET = "test-secret-key-" + "x" * 32  # the `settings` fixture's key
 BASE = "/manage/passerelles/events"
-_serials = count(1)
-
-
-async def make_registration(
-    event: Event,
-    first_name: str = "Aminata",
-    last_name: str = "Diallo",
-    phone: str | None = None,
-    status: RegistrationStatus = RegistrationStatus.CONFIRMED,
-) -> Registration:
-    attendee = await Attendee.create(
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        consent_processing_at=datetime.now(UTC),
-    )
-    number = next(_serials)
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=status,
-        badge_serial=f"S9N-{number:03d}".replace("0", "Q").replace("1", "W"),
-    )
-
-
-def badge(registration: Registration) -> str:
-    return make_badge_code(SECRET, registration.event_id, registration.id)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
-    return await make_event(organisation, "salon")
 
 
 @pytest.fixture
 async def registration(fair) -> Registration:
-    return await make_registration(fair, phone="+212612345678")
+    return await make_registration(fair, await make_bare_attendee(phone="+212612345678"))
 
 
 async def open_scanner(client: httpx.AsyncClient, event: Event) -> str:
@@ -74,12 +47,6 @@ async def post_scan(
 ) -> httpx.Response:
     data = {"code": code, "gate": gate, "csrf_token": token}
     return await client.post(f"{BASE}/{event.id}/scan", data=data, headers=headers)
-
-
-def card(response: httpx.Response):
-    found = html(response).select_one(".scan-card")
-    assert found is not None, response.text[:500]
-    return found
 
 
 async def kinds_of(registration: Registration) -> list[CheckInKind]:
@@ -135,9 +102,9 @@ async def test_staff_of_another_organisation_are_refused(client, fair):
 
 async def test_a_valid_badge_shows_the_green_card_with_the_name(client, fair, registration):
     token = await open_scanner(client, fair)
-    response = await post_scan(client, fair, token, badge(registration))
+    response = await post_scan(client, fair, token, badge_code(registration))
     assert response.status_code == 200
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "ok"
     assert "scan-ok" in result["class"]
     assert "Aminata Diallo" in result.get_text()
@@ -157,16 +124,16 @@ async def test_a_valid_badge_shows_the_green_card_with_the_name(client, fair, re
 
 async def test_the_door_is_remembered_for_the_next_visit(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration), gate="Porte nord")
+    await post_scan(client, fair, token, badge_code(registration), gate="Porte nord")
     page = await client.get(f"{BASE}/{fair.id}/scan")
     assert html(page).select_one("#field-gate")["value"] == "Porte nord"
 
 
 async def test_a_second_scan_shows_the_orange_card_with_time_and_door(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration), gate="B")
-    response = await post_scan(client, fair, token, badge(registration), gate="C")
-    result = card(response)
+    await post_scan(client, fair, token, badge_code(registration), gate="B")
+    response = await post_scan(client, fair, token, badge_code(registration), gate="C")
+    result = scan_card(response)
     assert result["data-result"] == "already_checked_in"
     assert "scan-warning" in result["class"]
     await registration.refresh_from_db()
@@ -180,11 +147,11 @@ async def test_a_second_scan_shows_the_orange_card_with_time_and_door(client, fa
 
 async def test_the_card_speaks_the_staff_members_language(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration))
-    english = card(
+    await post_scan(client, fair, token, badge_code(registration))
+    english = scan_card(
         await client.post(
             f"{BASE}/{fair.id}/scan?lang=en",
-            data={"code": badge(registration), "gate": "B", "csrf_token": token},
+            data={"code": badge_code(registration), "gate": "B", "csrf_token": token},
         )
     )
     assert "Aminata Diallo is already checked in." in english.get_text()
@@ -195,7 +162,7 @@ async def test_a_badge_of_another_event_shows_the_red_card(client, fair):
     other_event = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
     elsewhere = await make_registration(other_event)
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, badge(elsewhere)))
+    result = scan_card(await post_scan(client, fair, token, badge_code(elsewhere)))
     assert result["data-result"] == "wrong_event"
     assert "scan-refused" in result["class"]
     assert not result.select("form.scan-undo")
@@ -212,40 +179,42 @@ async def test_a_badge_of_another_event_shows_the_red_card(client, fair):
 async def test_a_refused_registration_shows_the_red_card_with_the_name(
     client, fair, status, result_code
 ):
-    registration = await make_registration(fair, "Moussa", "Traoré", status=status)
+    registration = await make_registration(
+        fair, await make_bare_attendee("Moussa", "Traoré"), status
+    )
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, badge(registration)))
+    result = scan_card(await post_scan(client, fair, token, badge_code(registration)))
     assert (result["data-result"], "scan-refused" in result["class"]) == (result_code, True)
     assert "Moussa Traoré" in result.select_one(".scan-name").get_text()
 
 
 async def test_garbage_is_not_valid(client, fair):
     token = await open_scanner(client, fair)
-    result = card(await post_scan(client, fair, token, "https://example.org/not-a-badge"))
+    result = scan_card(await post_scan(client, fair, token, "https://example.org/not-a-badge"))
     assert (result["data-result"], "scan-refused" in result["class"]) == ("invalid", True)
 
 
 async def test_a_door_name_that_is_too_long_is_refused_with_422(client, fair, registration):
     token = await open_scanner(client, fair)
-    response = await post_scan(client, fair, token, badge(registration), gate="x" * 41, **HTMX)
+    response = await post_scan(client, fair, token, badge_code(registration), gate="x" * 41, **HTMX)
     assert response.status_code == 422
-    assert card(response)["data-result"] == "error"
+    assert scan_card(response)["data-result"] == "error"
     assert await CheckIn.all().count() == 0
 
 
 async def test_with_htmx_only_the_card_is_returned(client, fair, registration):
     token = await open_scanner(client, fair)
-    response = await post_scan(client, fair, token, badge(registration), **HTMX)
+    response = await post_scan(client, fair, token, badge_code(registration), **HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text and "scan-form" not in response.text
     assert response.text.strip().startswith("<article")
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
     assert "HX-Request" in response.headers["Vary"]
 
 
 async def test_a_scan_without_the_csrf_token_is_refused(client, fair, registration):
     await open_scanner(client, fair)
-    response = await client.post(f"{BASE}/{fair.id}/scan", data={"code": badge(registration)})
+    response = await client.post(f"{BASE}/{fair.id}/scan", data={"code": badge_code(registration)})
     assert response.status_code == 403
     assert await CheckIn.all().count() == 0
 
@@ -255,11 +224,11 @@ async def test_the_camera_request_with_the_csrf_header_is_accepted(client, fair,
     token = await open_scanner(client, fair)
     response = await client.post(
         f"{BASE}/{fair.id}/scan",
-        data={"code": badge(registration), "gate": "A"},
+        data={"code": badge_code(registration), "gate": "A"},
         headers={"X-CSRF-Token": token, "Accept": "text/html", **HTMX},
     )
     assert response.status_code == 200
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
 
 
 # --- undo ------------------------------------------------------------------------------------
@@ -267,20 +236,20 @@ async def test_the_camera_request_with_the_csrf_header_is_accepted(client, fair,
 
 async def test_undo_writes_an_undo_row_and_the_badge_scans_green_again(client, fair, registration):
     token = await open_scanner(client, fair)
-    await post_scan(client, fair, token, badge(registration))
+    await post_scan(client, fair, token, badge_code(registration))
     response = await client.post(
         f"{BASE}/{fair.id}/scan/undo",
         data={"registration_id": str(registration.id), "csrf_token": token},
         headers=HTMX,
     )
     assert response.status_code == 200
-    result = card(response)
+    result = scan_card(response)
     assert result["data-result"] == "undone" and "Aminata Diallo" in result.get_text()
     await registration.refresh_from_db()
     assert registration.checked_in_at is None
     assert await kinds_of(registration) == [CheckInKind.ENTRY, CheckInKind.UNDO]
 
-    again = card(await post_scan(client, fair, token, badge(registration)))
+    again = scan_card(await post_scan(client, fair, token, badge_code(registration)))
     assert again["data-result"] == "ok"
     assert await kinds_of(registration) == [CheckInKind.ENTRY, CheckInKind.UNDO, CheckInKind.ENTRY]
 
@@ -292,7 +261,7 @@ async def test_undo_when_nobody_is_checked_in_answers_409(client, fair, registra
         data={"registration_id": str(registration.id), "csrf_token": token},
     )
     assert response.status_code == 409
-    assert card(response)["data-result"] == "error"
+    assert scan_card(response)["data-result"] == "error"
     assert await CheckIn.all().count() == 0
 
 
@@ -314,9 +283,11 @@ async def test_undo_of_another_events_registration_is_not_found(client, fair):
 
 
 async def test_search_finds_by_name_and_phone_within_the_event_only(client, fair, registration):
-    await make_registration(fair, "Moussa", "Traoré")
+    await make_registration(fair, await make_bare_attendee("Moussa", "Traoré"))
     other_event = await make_event(await Organisation.get(slug="passerelles"), "autre-salon")
-    await make_registration(other_event, "Aminata", "Koné", phone="+212698765432")
+    await make_registration(
+        other_event, await make_bare_attendee("Aminata", "Koné", "+212698765432")
+    )
     await open_scanner(client, fair)
     for query in ("amin", "DIALLO", "06 12 34 56 78", "+212612345678"):
         response = await client.get(
@@ -340,6 +311,6 @@ async def test_a_search_result_checks_the_person_in_by_badge_serial(client, fair
     data = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
     assert data["code"] == registration.badge_serial
     response = await client.post(form["action"], data=data)
-    assert card(response)["data-result"] == "ok"
+    assert scan_card(response)["data-result"] == "ok"
     await registration.refresh_from_db()
     assert registration.checked_in_gate == "Porte sud"

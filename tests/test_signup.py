@@ -12,9 +12,14 @@ from pypdf import PdfReader
 from server.codes.badges import read_badge_code
 from server.models import Attendee, CustomQuestion, Event, Registration
 from server.models.enums import EventKind, EventStatus, QuestionKind, RegistrationStatus
-from tests.support import csrf_from, html, make_organisation
-
-SETTINGS_SECRET = "test-secret-key-" + "x" * 32
+from tests.support import (
+    SECRET_KEY,
+    csrf_from,
+    html,
+    make_organisation,
+    sign_up_form,
+    submit_sign_up,
+)
 
 
 @pytest.fixture
@@ -45,32 +50,6 @@ async def fair(db):
     return fair
 
 
-def valid_form(**changes: str) -> dict[str, object]:
-    form: dict[str, object] = {
-        "phone": "06 12 34 56 78",
-        "first_name": "Aminata",
-        "last_name": "Diallo",
-        "gender": "female",
-        "birth_year": "1996",
-        "nationality": "SN",
-        "legal_status": "regularised",
-        "city": "Casablanca",
-        "education_level": "secondary",
-        "languages": ["fr", "wo"],
-        "sectors": ["hospitality"],
-        "consent_processing": "yes",
-    }
-    form.update(changes)
-    return form
-
-
-async def submit(client, slug: str, form: dict[str, object], lang: str = "fr"):
-    page = await client.get(f"/events/{slug}/register?lang={lang}")
-    return await client.post(
-        f"/events/{slug}/register", data={**form, "csrf_token": csrf_from(page)}
-    )
-
-
 async def test_the_event_page_leads_to_the_sign_up_form(client, fair):
     page = html(await client.get("/events/salon"))
     link = page.select_one("a.button-primary")
@@ -81,7 +60,7 @@ async def test_the_event_page_leads_to_the_sign_up_form(client, fair):
 
 
 async def test_signing_up_shows_the_badge_on_the_personal_page(client, fair):
-    response = await submit(client, "salon", valid_form())
+    response = await submit_sign_up(client, "salon", sign_up_form())
     assert response.status_code == 303
     personal = await client.get(response.headers["location"])
     page = html(personal)
@@ -98,12 +77,12 @@ async def test_signing_up_shows_the_badge_on_the_personal_page(client, fair):
 
 async def test_chosen_sessions_are_registered_too(client, fair):
     session = await Event.get(slug="atelier-cv")
-    await submit(client, "salon", valid_form(session_ids=[str(session.id)]))
+    await submit_sign_up(client, "salon", sign_up_form(session_ids=[str(session.id)]))
     assert await Registration.filter(event_id=session.id).count() == 1
 
 
 async def test_a_bad_phone_number_is_explained_next_to_the_field_and_nothing_is_lost(client, fair):
-    response = await submit(client, "salon", valid_form(phone="12345"))
+    response = await submit_sign_up(client, "salon", sign_up_form(phone="12345"))
     assert response.status_code == 422
     page = html(response)
     assert "n'est pas valide" in page.select_one("#error-phone").get_text()
@@ -115,9 +94,9 @@ async def test_a_bad_phone_number_is_explained_next_to_the_field_and_nothing_is_
 
 
 async def test_consent_to_processing_is_required(client, fair):
-    form = valid_form()
+    form = sign_up_form()
     del form["consent_processing"]
-    response = await submit(client, "salon", form, lang="ar")
+    response = await submit_sign_up(client, "salon", form, lang="ar")
     assert response.status_code == 422
     error = html(response).select_one("#error-consent_processing").get_text()
     assert "موافقتك" in error
@@ -130,7 +109,7 @@ async def test_a_closed_event_refuses_the_sign_up_with_a_message(client, fair):
         registration_closes_at=datetime.now(UTC) - timedelta(minutes=1)
     )
     response = await client.post(
-        "/events/salon/register", data={**valid_form(), "csrf_token": csrf_from(page)}
+        "/events/salon/register", data={**sign_up_form(), "csrf_token": csrf_from(page)}
     )
     assert response.status_code == 409
     assert "closes" in html(response).select_one(".alert-error").get_text()
@@ -138,15 +117,17 @@ async def test_a_closed_event_refuses_the_sign_up_with_a_message(client, fair):
 
 async def test_a_full_event_without_waiting_list_refuses_the_sign_up(client, fair):
     await Event.filter(id=fair.id).update(capacity=0, waitlist_enabled=False)
-    response = await submit(client, "salon", valid_form())
+    response = await submit_sign_up(client, "salon", sign_up_form())
     assert response.status_code == 409
     assert "complet" in html(response).select_one(".alert-error").get_text()
 
 
 async def test_signing_up_again_with_the_same_phone_shows_the_existing_registration(client, fair):
-    first = await submit(client, "salon", valid_form())
+    first = await submit_sign_up(client, "salon", sign_up_form())
     assert first.status_code == 303
-    again = await submit(client, "salon", valid_form(phone="+212612345678", first_name="X"))
+    again = await submit_sign_up(
+        client, "salon", sign_up_form(phone="+212612345678", first_name="X")
+    )
     assert again.status_code == 303
     assert again.headers["location"] == "/events/salon/registered"
     assert await Registration.all().count() == 1
@@ -155,22 +136,20 @@ async def test_signing_up_again_with_the_same_phone_shows_the_existing_registrat
 
 
 async def test_the_qr_code_carries_a_signed_code_of_the_registration(client, fair):
-    response = await submit(client, "salon", valid_form())
+    response = await submit_sign_up(client, "salon", sign_up_form())
     personal = await client.get(response.headers["location"])
     registration = await Registration.get(event_id=fair.id)
     from server.codes.badges import make_badge_code
     from server.documents.qr import qr_svg
 
-    expected = qr_svg(make_badge_code(SETTINGS_SECRET, fair.id, registration.id))
+    expected = qr_svg(make_badge_code(SECRET_KEY, fair.id, registration.id))
     path = html(personal).select_one(".badge svg.qr path")["d"]
     assert path in expected
-    assert read_badge_code(
-        SETTINGS_SECRET, make_badge_code(SETTINGS_SECRET, fair.id, registration.id)
-    )
+    assert read_badge_code(SECRET_KEY, make_badge_code(SECRET_KEY, fair.id, registration.id))
 
 
 async def test_cancelling_from_the_personal_page(client, fair):
-    response = await submit(client, "salon", valid_form())
+    response = await submit_sign_up(client, "salon", sign_up_form())
     personal_url = response.headers["location"].split("?")[0]
     page = await client.get(personal_url)
     form = html(page).select_one("form[action*=cancel]")
@@ -191,7 +170,7 @@ async def test_300_people_signing_up_at_once_for_100_seats_through_the_form(clie
     token = csrf_from(await client.get("/events/salon/register"))
 
     async def sign_up(number: int):
-        form = valid_form(phone=f"+2126{number:08d}", first_name=f"P{number}")
+        form = sign_up_form(phone=f"+2126{number:08d}", first_name=f"P{number}")
         return await client.post("/events/salon/register", data={**form, "csrf_token": token})
 
     responses = await asyncio.gather(*(sign_up(n) for n in range(300)))
@@ -209,7 +188,7 @@ async def test_300_people_signing_up_at_once_for_100_seats_through_the_form(clie
 
 async def test_ten_identical_first_sign_ups_at_once_make_one_person_registered_once(client, fair):
     token = csrf_from(await client.get("/events/salon/register"))
-    form = {**valid_form(), "csrf_token": token}
+    form = {**sign_up_form(), "csrf_token": token}
     responses = await asyncio.gather(
         *(client.post("/events/salon/register", data=form) for _ in range(10))
     )
@@ -250,7 +229,7 @@ async def test_the_organisers_questions_are_asked_and_answered(client, fair):
     assert page.select_one(f"#field-q_{text.id}") is not None
     assert [i["value"] for i in page.select(f"input[name=q_{choice.id}]")] == ["0", "1"]
     answers = {f"q_{text.id}": "Cuisinière", f"q_{choice.id}": "1", f"q_{yes_no.id}": "yes"}
-    response = await submit(client, "salon", valid_form(**answers))
+    response = await submit_sign_up(client, "salon", sign_up_form(**answers))
     assert response.status_code == 303
     registration = await Registration.get(event_id=fair.id)
     assert registration.answers == {
@@ -262,7 +241,7 @@ async def test_the_organisers_questions_are_asked_and_answered(client, fair):
 
 async def test_a_required_question_left_empty_is_shown_next_to_it(client, fair):
     text, choice, _ = await add_questions(fair)
-    response = await submit(client, "salon", valid_form(**{f"q_{choice.id}": "7"}))
+    response = await submit_sign_up(client, "salon", sign_up_form(**{f"q_{choice.id}": "7"}))
     assert response.status_code == 422
     page = html(response)
     assert page.select_one(f"#error-q_{text.id}") is not None
@@ -271,7 +250,7 @@ async def test_a_required_question_left_empty_is_shown_next_to_it(client, fair):
 
 
 async def test_the_badge_can_be_downloaded_as_a_pdf(client, fair):
-    response = await submit(client, "salon", valid_form())
+    response = await submit_sign_up(client, "salon", sign_up_form())
     page = html(await client.get(response.headers["location"]))
     link = page.select_one("a[href$='badge.pdf']")["href"]
     download = await client.get(link)
@@ -288,8 +267,8 @@ async def test_the_badge_can_be_downloaded_as_a_pdf(client, fair):
 async def test_too_long_or_odd_values_are_refused_next_to_the_field_not_a_server_error(
     client, fair
 ):
-    response = await submit(
-        client, "salon", valid_form(first_name="A" * 101, birth_year="19²5", city="C" * 81)
+    response = await submit_sign_up(
+        client, "salon", sign_up_form(first_name="A" * 101, birth_year="19²5", city="C" * 81)
     )
     assert response.status_code == 422
     page = html(response)

@@ -23,17 +23,17 @@ from server.services.door.walk_in import (
     register_walk_in,
 )
 from server.services.registrations.seats import register
-from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
+from tests.support import (
+    csrf_from,
+    html,
+    login,
+    make_bare_attendee,
+    make_event,
+    make_organisation,
+    make_user,
+)
 
 BASE = "/manage/passerelles/events"
-
-
-@pytest.fixture
-async def fair(db) -> Event:
-    organisation = await make_organisation()
-    await make_user("orga@example.org", organisation=organisation, role=Role.ORGANISER)
-    await make_user("door@example.org", organisation=organisation, role=Role.CHECKIN)
-    return await make_event(organisation)
 
 
 def walk_in_form(**changes: str) -> dict[str, str]:
@@ -128,12 +128,7 @@ async def test_the_same_phone_twice_says_already_checked_in_and_creates_nothing(
 
 
 async def test_a_person_registered_online_is_checked_in_without_a_second_registration(client, fair):
-    attendee = await Attendee.create(
-        first_name="Jean",
-        last_name="Mbemba",
-        phone="+212612345678",
-        consent_processing_at=datetime.now(UTC),
-    )
+    attendee = await make_bare_attendee("Jean", "Mbemba", "+212612345678")
     await register(fair, attendee.id)
     await login(client, "orga@example.org")
     response = await post_walk_in(client, fair, first_name="J.", last_name="M.")

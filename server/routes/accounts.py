@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from server.errors import AppError, RateLimited, ValidationFailed
 from server.services.accounts import users as accounts
@@ -95,3 +96,11 @@ async def change_password(request: Request) -> Response:
         )
     start_session(request, user)
     return redirect_with_flash(request, request.url_for("account").path, "password_changed")
+
+
+routes: list[BaseRoute] = [
+    Route("/login", login, methods=["GET", "POST"], name="login"),
+    Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/account", account, name="account"),
+    Route("/account/password", change_password, methods=["GET", "POST"], name="password"),
+]

@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from server.errors import ValidationFailed
 from server.i18n import gettext, lazy
@@ -137,3 +138,10 @@ async def search(request: Request) -> Response:
 @requires(Anyone())
 async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document())
+
+
+routes: list[BaseRoute] = [
+    Route("/checkin", checkin, methods=["POST"], name="checkin"),
+    Route("/search", search, name="search"),
+    Route("/openapi.json", openapi, name="openapi"),
+]

@@ -1,6 +1,6 @@
 """Feedback after an event: attendees answer through their personal link or the short link on the
 poster at the exit (with the code printed on their badge), exhibitors from the employer portal;
-organisers print the poster.
+organisers print the poster from `server.routes.manage.poster`.
 
 After an answer, a 303 leads back to the same address, which then thanks the person (a session
 key says which event was just rated).
@@ -13,17 +13,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.documents.qr import qr_svg
 from server.errors import RateLimited, ValidationFailed
 from server.models import Event, Exhibitor, Registration
-from server.routes.manage.common import path_event
 from server.services.events.catalogue import PUBLIC_STATUSES
 from server.services.reporting import feedback
 from server.services.reporting.feedback import FeedbackRefused
 from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import (
-    ORGANISERS,
     PERSONAL_LINK,
     Anyone,
     EmployerMemberPolicy,
@@ -31,7 +28,6 @@ from server.web.policies import (
 )
 
 FEEDBACK = "pages/feedback.html"
-POSTER = "pages/manage/feedback_poster.html"
 FORM_FIELDS = ("rating", "comment", "serial")
 
 
@@ -190,18 +186,3 @@ async def event_feedback(request: Request) -> Response:
     except FeedbackRefused as refusal:
         return _page(request, event, context, refusal=refusal, status_code=refusal.status_code)
     return _after_answer(request, event, action)
-
-
-@requires(ORGANISERS)
-async def feedback_poster(request: Request) -> Response:
-    """A page to print and put up at the exit: the short link as a big QR code, written out."""
-    event = await path_event(request)
-    base_url = request.app.state.settings.base_url.rstrip("/")
-    link = base_url + request.url_for("event_feedback", slug=event.slug).path
-    context = {
-        "organisation": request.state.organisation,
-        "event": event,
-        "link": link,
-        "qr": qr_svg(link, title=link),
-    }
-    return request.app.state.renderer.page(request, POSTER, context)

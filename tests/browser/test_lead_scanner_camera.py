@@ -3,20 +3,15 @@ component: the visitor shared their profile, so the card shows it — and nothin
 
 from __future__ import annotations
 
-import zxingcpp
-from PIL import Image
-
 from tests.browser import test_scanner_camera as door
-from tests.browser.conftest import PHONE, overflows_horizontally, screenshot
+from tests.browser.conftest import overflows_horizontally, screenshot
 from tests.browser.test_scanner_camera import (
     CARD_TIMEOUT_MS,
-    HEIGHT,
-    WIDTH,
-    camera_frame,
+    badge_video,
     event_id_of,
+    phone_at_scanner,
     sign_up_and_read_badge,
     start_camera,
-    write_y4m,
 )
 
 camera_browser = door.camera_browser  # the door test's fixture: a Chromium with a fake camera
@@ -33,21 +28,9 @@ async def test_the_booth_camera_reads_a_badge_and_shows_the_shared_profile(
         nationality="ML",
         share=True,
     )
-    grey = camera_frame(modules)
-    (decoded,) = zxingcpp.read_barcodes(Image.frombytes("L", (WIDTH, HEIGHT), grey))
-    video = tmp_path / "badge.y4m"
-    write_y4m(video, grey)
-
-    booth = await (await camera_browser(video)).new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="en-GB"
-    )
-    page = await booth.new_page()
-    scanner = f"{live_server}/employer/fairs/{event_id_of(decoded.text)}/leads/scan"
-    await page.goto(scanner)  # to the login form, and back here once logged in
-    await page.fill("input[name=email]", "employer@example.org")
-    await page.fill("input[name=password]", "demo-password")
-    await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(scanner)
+    code, video = badge_video(modules, tmp_path)
+    scanner = f"{live_server}/employer/fairs/{event_id_of(code)}/leads/scan"
+    booth, page = await phone_at_scanner(camera_browser, video, scanner, "employer@example.org")
     assert await page.locator("[data-result=ready]").count() == 1
 
     await start_camera(page)

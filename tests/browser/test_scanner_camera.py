@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from server.codes.serials import ALPHABET
 from tests.browser.conftest import (
@@ -128,27 +128,41 @@ async def start_camera(page: Page) -> float:
     return time.monotonic()
 
 
+def badge_video(modules: list[list[bool]], folder: Path) -> tuple[str, Path]:
+    """The code the badge carries, as a decoder reads it from the camera's frame, and the video
+    the fake camera plays."""
+    grey = camera_frame(modules)
+    (decoded,) = zxingcpp.read_barcodes(Image.frombytes("L", (WIDTH, HEIGHT), grey))
+    video = folder / "badge.y4m"
+    write_y4m(video, grey)
+    return decoded.text, video
+
+
+async def phone_at_scanner(
+    camera_browser, video: Path, scanner: str, email: str
+) -> tuple[BrowserContext, Page]:
+    """A phone whose camera plays `video`, on the scanner page at `scanner`: the login form
+    comes first (as `email`, with the demo password) and leads back to it."""
+    context = await (await camera_browser(video)).new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="en-GB"
+    )
+    page = await context.new_page()
+    await page.goto(scanner)
+    await page.fill("input[name=email]", email)
+    await page.fill("input[name=password]", "demo-password")
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_url(scanner)
+    return context, page
+
+
 async def test_the_camera_reads_a_real_badge_green_then_orange(
     phone, live_server, camera_browser, tmp_path
 ):
     modules = await sign_up_and_read_badge(phone, live_server)
-    grey = camera_frame(modules)
-    (decoded,) = zxingcpp.read_barcodes(Image.frombytes("L", (WIDTH, HEIGHT), grey))
-    code = decoded.text
+    code, video = badge_video(modules, tmp_path)
     assert code.startswith("T1.")
-    video = tmp_path / "badge.y4m"
-    write_y4m(video, grey)
-
-    door = await (await camera_browser(video)).new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="en-GB"
-    )
-    page = await door.new_page()
     scanner = f"{live_server}/manage/passerelles/events/{event_id_of(code)}/scan"
-    await page.goto(scanner)  # to the login form, and back here once logged in
-    await page.fill("input[name=email]", "checkin@example.org")
-    await page.fill("input[name=password]", "demo-password")
-    await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(scanner)
+    door, page = await phone_at_scanner(camera_browser, video, scanner, "checkin@example.org")
     assert await page.locator("[data-result=ready]").count() == 1
     assert not await overflows_horizontally(page)
     await screenshot(page, "scanner-ready-360")
