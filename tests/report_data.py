@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from server.demo.seeding import NewRegistration, add_registrations
 from server.models import (
     Attendee,
     Delivery,
@@ -66,7 +67,7 @@ from tests.support import make_employer, make_event, make_organisation, make_use
 
 DAY = date(2025, 6, 14)
 TODAY = date(2025, 12, 31)
-_serials = itertools.count(1)
+_phone_numbers = itertools.count(1)
 
 
 def local(hour: int, minute: int = 0, *, day: date = DAY) -> datetime:
@@ -129,21 +130,25 @@ async def register(
     source: str = "online",
     checked_in_at: datetime | None = None,
 ) -> Registration:
-    return await Registration.create(
-        event=event,
-        attendee=attendee,
-        status=RegistrationStatus(status),
-        source=RegistrationSource(source),
-        badge_serial=f"R{next(_serials):06d}",
-        checked_in_at=checked_in_at,
+    [registration] = await add_registrations(
+        event,
+        [
+            NewRegistration(
+                attendee.id,
+                RegistrationStatus(status),
+                RegistrationSource(source),
+                checked_in_at=checked_in_at,
+            )
+        ],
     )
+    return registration
 
 
 async def make_person(first_name: str, **fields: object) -> Attendee:
     return await Attendee.create(
         first_name=first_name,
         last_name="Testperson",
-        phone=f"+2126{next(_serials):08d}",
+        phone=f"+2126{next(_phone_numbers):08d}",
         email=f"{first_name.lower()}@example.org",
         consent_processing_at=local(8),
         **fields,
