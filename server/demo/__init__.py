@@ -6,9 +6,9 @@ and a job day three weeks ago whose visitors were checked in at two doors); eigh
 their booths, CSR pledges, deliveries and offers; three hundred people with their registrations,
 check-ins, leads, interests and feedback; the published report of the past job day.
 
-The content is data (`content/*.toml`); one loader per area tells it through the services wherever
-a rule applies, so seat counters, waiting positions, check-ins and pledges' deliveries come out
-of the real rules; each module says what it writes as rows instead, and why
+The content is data (`content/*.toml`); one loader per area tells it through the services
+wherever a rule applies, so seat counters, waiting positions, the door's log and every moderation
+step come out of the real rules. Each module says what it writes as rows instead, and why
 (`seeding` holds those writes, shared with `bench/` and the tests' fixtures).
 
 The load is idempotent: every object is found by a natural key (slug, e-mail, ICE, phone number,
