@@ -5,7 +5,8 @@ rows at three doors over the day), 60 approved employers with a confirmed booth,
 made at the fair with deliveries, one published offer per employer with interests and hires,
 and feedback from attendees and exhibitors; the people vary in sex, age, nationality, legal
 status and city, so every breakdown of the report has several rows. Everything is bulk
-inserted: about 30,000 rows in a few seconds on either database.
+inserted (the people, registrations and check-ins by `server.demo.seeding`, which keeps the fair's
+seat counters those of its rows): about 30,000 rows in a few seconds on either database.
 
 The report scenario times `server.services.reporting.synthesis.event_figures(event)`, then
 `server.reports.pdf.report_pdf(...)` on those figures, and the organiser's live attendance
@@ -19,9 +20,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from server.demo.seeding import NewRegistration, add_registrations, create_people
 from server.models import (
     Attendee,
-    CheckIn,
     Delivery,
     Employer,
     Event,
@@ -34,8 +35,6 @@ from server.models import (
     Registration,
 )
 from server.models.enums import (
-    CheckInKind,
-    CheckInResult,
     CompanySize,
     ContractType,
     DeliveryReview,
@@ -100,7 +99,6 @@ async def seed_report_event(
         venue="Foire internationale",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=8),
-        seats_taken=registrations,
     )
     registration_ids, came = await _people(fair, registrations, checked_in, starts_at)
     exhibitor_ids, employer_ids = await _employers(fair, employers)
@@ -118,31 +116,24 @@ async def _people(
     the day. Returns the ids of all the registrations and of those who came, in order."""
     now = datetime.now(UTC)
     year = starts_at.year
-    await Attendee.bulk_create(
-        [
-            Attendee(
-                first_name=f"Report{n}",
-                last_name=f"R{n:05d}",
-                phone=f"+2125{n:08d}",
-                gender=_cycle(tuple(Gender), n),
-                birth_year=None if n % 17 == 0 else year - 18 - (n * 7) % 45,
-                nationality=_cycle(NATIONALITIES, n, 5),
-                legal_status=_cycle(tuple(LegalStatus), n, 3),
-                city=_cycle(CITIES, n, 3),
-                education_level=_cycle(tuple(EducationLevel), n),
-                sectors=[_cycle(SECTORS, n)],
-                consent_processing_at=now,
-                consent_share_at=now if n % 3 else None,
-            )
-            for n in range(count)
-        ],
-        batch_size=BATCH,
-    )
-    attendee_ids = (
-        await Attendee.filter(first_name__startswith="Report")
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    people = [
+        Attendee(
+            first_name=f"Report{n}",
+            last_name=f"R{n:05d}",
+            phone=f"+2125{n:08d}",
+            gender=_cycle(tuple(Gender), n),
+            birth_year=None if n % 17 == 0 else year - 18 - (n * 7) % 45,
+            nationality=_cycle(NATIONALITIES, n, 5),
+            legal_status=_cycle(tuple(LegalStatus), n, 3),
+            city=_cycle(CITIES, n, 3),
+            education_level=_cycle(tuple(EducationLevel), n),
+            sectors=[_cycle(SECTORS, n)],
+            consent_processing_at=now,
+            consent_share_at=now if n % 3 else None,
+        )
+        for n in range(count)
+    ]
+    ids = await create_people(people)
 
     def status(n: int) -> RegistrationStatus:
         if n % 50 == 49:
@@ -158,43 +149,21 @@ async def _people(
     def arrival(n: int) -> datetime:
         return starts_at + timedelta(seconds=(n * 7919) % day)
 
-    await Registration.bulk_create(
+    registrations = await add_registrations(
+        fair,
         [
-            Registration(
-                event=fair,
-                attendee_id=attendee_id,
+            NewRegistration(
+                attendee_id,
                 status=status(n),
-                waitlist_position=n // 50 + 1
-                if status(n) == RegistrationStatus.WAITLISTED
-                else None,
                 source=RegistrationSource.WALK_IN if n % 20 == 0 else RegistrationSource.ONLINE,
-                badge_serial=f"R{n:06d}",
                 checked_in_at=arrival(n) if n in came else None,
-                checked_in_gate=_cycle(GATES, n) if n in came else "",
+                gate=_cycle(GATES, n) if n in came else "",
+                badge_serial=f"R{n:06d}",
             )
-            for n, attendee_id in enumerate(attendee_ids)
+            for n, attendee_id in enumerate(ids)
         ],
-        batch_size=BATCH,
     )
-    registration_ids = (
-        await Registration.filter(event_id=fair.id).order_by("id").values_list("id", flat=True)
-    )
-    await CheckIn.bulk_create(
-        [
-            CheckIn(
-                event=fair,
-                registration_id=registration_id,
-                kind=CheckInKind.ENTRY,
-                result=CheckInResult.OK,
-                gate=_cycle(GATES, n),
-                created_at=arrival(n),
-            )
-            for n, registration_id in enumerate(registration_ids)
-            if n in came
-        ],
-        batch_size=BATCH,
-    )
-    return list(registration_ids), [r for n, r in enumerate(registration_ids) if n in came]
+    return [r.id for r in registrations], [r.id for n, r in enumerate(registrations) if n in came]
 
 
 async def _employers(fair: Event, count: int) -> tuple[list[int], list[int]]:

@@ -37,6 +37,7 @@ from server.cli import apply_migrations
 from server.codes.badges import make_badge_code
 from server.codes.passwords import hash_password
 from server.db import close_database, open_database
+from server.demo.seeding import NewRegistration, add_registrations, create_people
 from server.models import Attendee, Event, Membership, Organisation, Registration, User
 from server.models.enums import EventKind, EventStatus, RegistrationStatus, Role
 from server.services.door.devices import issue_device_token
@@ -75,34 +76,26 @@ async def _fresh_database(backend: str, folder: Path) -> str:
 
 
 async def _people(event: Event, count: int, prefix: str) -> list[Registration]:
+    """`count` people confirmed at `event`, their badge serials and names numbered with
+    `prefix`."""
     now = datetime.now(UTC)
-    await Attendee.bulk_create(
+    people = [
+        Attendee(
+            first_name=f"Person{n}",
+            last_name=f"{prefix}{n:05d}",
+            phone=f"+2126{int(prefix[-1:] or 0)}{n:07d}",
+            consent_processing_at=now,
+        )
+        for n in range(count)
+    ]
+    ids = await create_people(people)
+    return await add_registrations(
+        event,
         [
-            Attendee(
-                first_name=f"Person{n}",
-                last_name=f"{prefix}{n:05d}",
-                phone=f"+2126{int(prefix[-1:] or 0)}{n:07d}",
-                consent_processing_at=now,
-            )
-            for n in range(count)
+            NewRegistration(attendee_id, badge_serial=f"{prefix[:1]}{n:05d}")
+            for n, attendee_id in enumerate(ids)
         ],
-        batch_size=1000,
     )
-    attendees = await Attendee.filter(last_name__startswith=prefix).order_by("id")
-    await Registration.bulk_create(
-        [
-            Registration(
-                event=event,
-                attendee=attendee,
-                status=RegistrationStatus.CONFIRMED,
-                badge_serial=f"{prefix[:1]}{n:05d}",
-            )
-            for n, attendee in enumerate(attendees)
-        ],
-        batch_size=1000,
-    )
-    await Event.filter(id=event.id).update(seats_taken=count)
-    return await Registration.filter(event_id=event.id).order_by("id")
 
 
 async def seed(

@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
+from server.demo.seeding import NewRegistration, add_registrations
 from server.models import (
     Attendee,
     Delivery,
@@ -66,14 +67,13 @@ from tests.support import (
     make_employer,
     make_event,
     make_organisation,
-    make_registration,
     make_user,
     wall_clock,
 )
 
 DAY = date(2025, 6, 14)
 TODAY = date(2025, 12, 31)
-_serials = itertools.count(1)
+_phone_numbers = itertools.count(1)
 
 
 local = partial(wall_clock, day=DAY)
@@ -132,20 +132,25 @@ async def register(
     source: str = "online",
     checked_in_at: datetime | None = None,
 ) -> Registration:
-    return await make_registration(
+    [registration] = await add_registrations(
         event,
-        attendee,
-        RegistrationStatus(status),
-        source=RegistrationSource(source),
-        checked_in_at=checked_in_at,
+        [
+            NewRegistration(
+                attendee.id,
+                RegistrationStatus(status),
+                RegistrationSource(source),
+                checked_in_at=checked_in_at,
+            )
+        ],
     )
+    return registration
 
 
 async def make_person(first_name: str, **fields: object) -> Attendee:
     return await Attendee.create(
         first_name=first_name,
         last_name="Testperson",
-        phone=f"+2126{next(_serials):08d}",
+        phone=f"+2126{next(_phone_numbers):08d}",
         email=f"{first_name.lower()}@example.org",
         consent_processing_at=local(8),
         **fields,

@@ -23,7 +23,7 @@ from playwright.async_api import Browser, Page
 
 from tests.browser.conftest import PHONE, overflows_horizontally, screenshot
 
-ORGANISATION = "passerelles"  # server/demo.py: the demo organiser owns it
+ORGANISATION = "passerelles"  # server/demo/content/organisations.toml: the demo organiser owns it
 ORGANISER = "organiser@example.org"
 DEMO_PASSWORD = "demo-password"  # the live server's DEMO_PASSWORD
 FAIR_LINK = ".event-card h3 a[href*=salon-emploi]"  # the demo's upcoming job fair
