@@ -24,7 +24,8 @@ from server import i18n
 from server.config import Settings
 from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
-from server.routes import accounts, api, feedback
+from server.notifications.texts import text_providers
+from server.routes import accounts, api, feedback, replies
 from server.routes.employer import fairs as employer_fairs
 from server.routes.employer import leads as employer_leads
 from server.routes.employer import offers as employer_offers
@@ -42,13 +43,14 @@ from server.routes.manage import offers as manage_offers
 from server.routes.manage import overview as manage
 from server.routes.manage import pledges as manage_pledges
 from server.routes.manage import reports as manage_reports
-from server.routes.public import attendee, offers, reports
+from server.routes.public import attendee, message_settings, offers, reports
 from server.routes.public import events as public
 from server.services.ratelimit import (
     DatabaseFailureStore,
     FailureStore,
     LoginThrottle,
     RedisFailureStore,
+    TextAllowance,
 )
 from server.web.security import (
     CSRFMiddleware,
@@ -152,6 +154,13 @@ routes = [
         feedback.event_feedback,
         methods=["GET", "POST"],
         name="event_feedback",
+    ),
+    # -- messages routes --
+    Route(
+        "/me/{token:str}/messages",
+        message_settings.message_settings,
+        methods=["POST"],
+        name="my_messages",
     ),
     # -- public report routes --
     Route("/reports/{token:str}", reports.report, name="report"),
@@ -379,6 +388,18 @@ routes = [
             ),
             # -- outbox routes --
             Route("/{organisation:str}/outbox", outbox.outbox, name="outbox"),
+            # -- messages routes --
+            Route(
+                "/{organisation:str}/events/{event_id:id}/messages",
+                outbox.event_messages,
+                name="event_messages",
+            ),
+            Route(
+                "/{organisation:str}/events/{event_id:id}/messages/{message_id:id}/sent",
+                outbox.sent_by_hand,
+                methods=["POST"],
+                name="sent_by_hand",
+            ),
             # -- scanning device routes --
             Route(
                 "/{organisation:str}/events/{event_id:id}/devices",
@@ -514,6 +535,13 @@ routes = [
             Route("/checkin", api.checkin, methods=["POST"], name="checkin"),
             Route("/search", api.search, name="search"),
             Route("/openapi.json", api.openapi, name="openapi"),
+            # -- messages routes --
+            Route(
+                "/replies/{provider:str}/{secret:str}",
+                replies.replies,
+                methods=["GET", "POST"],
+                name="replies",
+            ),
         ],
     ),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
@@ -574,6 +602,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app.state.renderer = renderer
     app.state.failure_store = failure_store
     app.state.login_throttle = LoginThrottle(failure_store)
+    app.state.text_providers = text_providers(settings)
+    app.state.text_allowance = TextAllowance(
+        failure_store,
+        secret=settings.secret_key,
+        per_number=settings.texts_per_number,
+        per_address=settings.texts_per_address,
+        per_hour=settings.texts_per_hour,
+    )
     return app
 
 
