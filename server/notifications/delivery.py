@@ -138,52 +138,68 @@ async def claim_due(
     return claimed
 
 
-async def deliver(message: OutboxMessage, notifier: Notifier, *, now: datetime) -> OutboxStatus:
-    """Send one claimed message and record the outcome; returns its new status."""
+async def attempt(message: OutboxMessage, notifier: Notifier) -> Exception | None:
+    """Send one claimed message: None when it left, else why not."""
     try:
         await notifier.send(message)
     except Exception as error:  # any failure of the channel is retried, none stops the worker
-        attempts = message.attempts + 1
-        permanent = isinstance(error, PermanentFailure)
-        status = (
-            OutboxStatus.FAILED if permanent or attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
-        )
-        if isinstance(error, DeliveryFailure):
-            reason = error.reason
-            log.warning(
-                "%s message %s, attempt %s: not delivered (%s), %s",
-                message.channel,
-                message.id,
-                attempts,
-                error.code or "no answer",
-                status,
-            )
-        else:
-            reason = without_numbers(f"{type(error).__name__}: {error}")
-            log.warning(
-                "%s message %s, attempt %s: %s", message.channel, message.id, attempts, reason
-            )
+        return error
+    return None
+
+
+async def record(message: OutboxMessage, error: Exception | None, *, now: datetime) -> OutboxStatus:
+    """Write the outcome of an attempt (`error` None: sent); returns the message's new status."""
+    if error is None:
         await OutboxMessage.filter(id=message.id, status=OutboxStatus.PENDING).update(
-            attempts=attempts,
-            status=status,
-            next_attempt_at=now + retry_delay(attempts),
-            last_error=reason[:2000],
+            status=OutboxStatus.SENT, attempts=message.attempts + 1, sent_at=now, last_error=""
         )
-        return status
+        return OutboxStatus.SENT
+    attempts = message.attempts + 1
+    permanent = isinstance(error, PermanentFailure)
+    status = OutboxStatus.FAILED if permanent or attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
+    if isinstance(error, DeliveryFailure):
+        reason = error.reason
+        log.warning(
+            "%s message %s, attempt %s: not delivered (%s), %s",
+            message.channel,
+            message.id,
+            attempts,
+            error.code or "no answer",
+            status,
+        )
+    else:
+        reason = without_numbers(f"{type(error).__name__}: {error}")
+        log.warning("%s message %s, attempt %s: %s", message.channel, message.id, attempts, reason)
     await OutboxMessage.filter(id=message.id, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, attempts=message.attempts + 1, sent_at=now, last_error=""
+        attempts=attempts,
+        status=status,
+        next_attempt_at=now + retry_delay(attempts),
+        last_error=reason[:2000],
     )
-    return OutboxStatus.SENT
+    return status
 
 
 async def deliver_due(
     notifiers: Mapping[Channel, Notifier], *, now: datetime | None = None, limit: int = BATCH_SIZE
 ) -> int:
     """Claim and send one batch of due messages; returns how many were tried. Back-off counts
-    from the end of each attempt, or from `now` when given (tests move the clock)."""
+    from the end of each attempt, or from `now` when given (tests move the clock).
+
+    Each outcome is written while the next message is being sent (a commit is a disk flush on
+    PostgreSQL, as long as a local send): a worker killed mid-batch leaves at most the message
+    in flight and the one before it to be sent again.
+    """
     claimed = await claim_due(list(notifiers), now=now or datetime.now(UTC), limit=limit)
-    for message in claimed:
-        await deliver(message, notifiers[message.channel], now=now or datetime.now(UTC))
+    writing: asyncio.Task[OutboxStatus] | None = None
+    try:
+        for message in claimed:
+            error = await attempt(message, notifiers[message.channel])
+            if writing is not None:
+                await writing
+            writing = asyncio.create_task(record(message, error, now=now or datetime.now(UTC)))
+    finally:
+        if writing is not None:
+            await writing
     return len(claimed)
 
 

@@ -170,7 +170,7 @@ class AppriseNotifier:
     def __init__(self, url: str) -> None:
         _keep_apprise_quiet()
         self.url = url
-        self._last_request = 0.0  # time.monotonic() of the previous request
+        self._last_request = 0.0  # time.monotonic() when the previous request started
 
     async def send(self, message: OutboxMessage) -> None:
         """Send the text to `message.recipient`; raises DeliveryFailure (retry) or
@@ -183,25 +183,32 @@ class AppriseNotifier:
         await self._wait(float(plugin.request_rate_per_sec or 0))
         sender = apprise.Apprise()
         sender.add(plugin)
-        try:
-            with await sender.async_notify(
-                body=message.body,
-                title="",
-                body_format=apprise.NotifyFormat.TEXT,
-                interpret_escapes=False,
-                timeout=NOTIFY_TIMEOUT,
-                log_level=logging.DEBUG,
-            ) as result:
-                if result:
-                    return
+        with await sender.async_notify(
+            body=message.body,
+            title="",
+            body_format=apprise.NotifyFormat.TEXT,
+            interpret_escapes=False,
+            timeout=NOTIFY_TIMEOUT,
+            log_level=logging.DEBUG,
+        ) as result:
+            if not result:
                 raise failure_for(read_answer(result))
-        finally:
-            self._last_request = time.monotonic()
 
     async def _wait(self, interval: float) -> None:
+        """Wait until `interval` seconds have passed since the previous request started (as
+        Apprise counts), then count this one from now."""
         pause = self._last_request + interval - time.monotonic()
         if pause > 0:
             await asyncio.sleep(pause)
+        self._last_request = time.monotonic()
+
+
+class _AnswersOnly(logging.Filter):
+    """Of Apprise's lines, the failures and the provider's response (logged at DEBUG): the
+    rest (the payload, with the text and the number, at DEBUG) is not even recorded."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or str(record.msg).startswith(_ANSWER_PREFIX)
 
 
 def _keep_apprise_quiet() -> None:
@@ -211,4 +218,5 @@ def _keep_apprise_quiet() -> None:
     if logger.propagate:
         logger.propagate = False
         logger.addHandler(logging.NullHandler())
+        logger.addFilter(_AnswersOnly())
         logger.setLevel(logging.DEBUG)  # the response bodies are logged at DEBUG
