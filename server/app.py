@@ -162,6 +162,14 @@ routes = [
         methods=["POST"],
         name="my_messages",
     ),
+    # Under /api/ (no session, no CSRF token: the secret in the path authenticates the
+    # provider), before the devices' API is mounted there, and not part of it.
+    Route(
+        "/api/v1/replies/{provider:str}/{secret:str}",
+        replies.replies,
+        methods=["GET", "POST"],
+        name="replies",
+    ),
     # -- public report routes --
     Route("/reports/{token:str}", reports.report, name="report"),
     Route("/reports/{token:str}/report.pdf", reports.report_pdf, name="report_pdf"),
@@ -535,13 +543,6 @@ routes = [
             Route("/checkin", api.checkin, methods=["POST"], name="checkin"),
             Route("/search", api.search, name="search"),
             Route("/openapi.json", api.openapi, name="openapi"),
-            # -- messages routes --
-            Route(
-                "/replies/{provider:str}/{secret:str}",
-                replies.replies,
-                methods=["GET", "POST"],
-                name="replies",
-            ),
         ],
     ),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

@@ -122,7 +122,7 @@ ANONYMOUS = {
     "my_messages": ("POST", "/me/unknown-token/messages", 403),
     "manage:event_messages": ("GET", "/manage/passerelles/events/1/messages", 303),
     "manage:sent_by_hand": ("POST", "/manage/passerelles/events/1/messages/1/sent", 403),
-    "api:replies": ("POST", "/api/v1/replies/twilio/not-the-secret", 404),
+    "replies": ("POST", "/api/v1/replies/twilio/not-the-secret", 404),
 }
 
 NOT_FOUND = [
