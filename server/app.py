@@ -23,12 +23,14 @@ from server import i18n
 from server.config import Settings
 from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
-from server.routes import accounts, api, employer, manage, public
+from server.notifications.texts import text_providers
+from server.routes import accounts, api, employer, manage, public, replies
 from server.services.ratelimit import (
     DatabaseFailureStore,
     FailureStore,
     LoginThrottle,
     RedisFailureStore,
+    TextAllowance,
 )
 from server.web.security import (
     CSRFMiddleware,
@@ -50,6 +52,7 @@ routes = [
     *accounts.routes,
     Mount("/manage", name="manage", routes=manage.routes),
     Mount("/employer", name="employer", routes=employer.routes),
+    *replies.routes,
     Mount("/api/v1", name="api", routes=api.routes),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
@@ -109,6 +112,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app.state.renderer = renderer
     app.state.failure_store = failure_store
     app.state.login_throttle = LoginThrottle(failure_store)
+    app.state.text_providers = text_providers(settings)
+    app.state.text_allowance = TextAllowance(
+        failure_store,
+        secret=settings.secret_key,
+        per_number=settings.texts_per_number,
+        per_address=settings.texts_per_address,
+        per_hour=settings.texts_per_hour,
+    )
     return app
 
 

@@ -47,6 +47,36 @@ class Settings:
     smtp_password: str = _setting("", "SMTP password.", secret=True)
     smtp_from: str = _setting("Tremplin <no-reply@localhost>", "Sender address of the e-mails.")
     smtp_starttls: bool = _setting(True, "Use STARTTLS with the SMTP server.")
+    sms_url: str = _setting(
+        "",
+        "Apprise URL of the SMS provider (twilio://, vonage://, httpsms://…), without a "
+        "recipient: the worker adds each message's number. SMS stay pending when empty.",
+        secret=True,
+    )
+    whatsapp_url: str = _setting(
+        "",
+        "Apprise URL of the WhatsApp Cloud API (whatsapp://…), as SMS_URL; {lang} in it "
+        "becomes the message's language. WhatsApp is not offered to people when empty.",
+        secret=True,
+    )
+    replies_secret: str = _setting(
+        "",
+        "Secret part of the address the SMS or WhatsApp provider posts replies to "
+        "(/api/v1/replies/<provider>/<secret>), so that a reply STOP stops messages; "
+        "replies are refused when empty.",
+        secret=True,
+    )
+    texts_per_number: int = _setting(
+        3,
+        "Texts one number may be sent in an hour because of an anonymous request "
+        "(a sign-up confirmation, a personal link asked for again).",
+    )
+    texts_per_address: int = _setting(
+        20, "Texts that anonymous requests from one client address may cause in an hour."
+    )
+    texts_per_hour: int = _setting(
+        300, "Texts that anonymous requests may cause in an hour on the whole instance."
+    )
     redis_url: str = _setting(
         "",
         "Optional Redis URL (redis://127.0.0.1:6379/0) for rate limits; "

@@ -121,6 +121,10 @@ ANONYMOUS = {
     "manage:bulletin": ("GET", "/manage/passerelles/bulletin", 303),
     "manage:bulletin_pdf": ("GET", "/manage/passerelles/bulletin.pdf", 303),
     "manage:bulletin_xlsx": ("GET", "/manage/passerelles/bulletin.xlsx", 303),
+    "my_messages": ("POST", "/me/unknown-token/messages", 403),
+    "manage:event_messages": ("GET", "/manage/passerelles/events/1/messages", 303),
+    "manage:sent_by_hand": ("POST", "/manage/passerelles/events/1/messages/1/sent", 403),
+    "replies": ("POST", "/api/v1/replies/twilio/not-the-secret", 404),
 }
 
 NOT_FOUND = [

@@ -39,6 +39,7 @@ _NAMED: list[tuple[StrEnum, str]] = [
     (EventStatus.DRAFT, lazy("Draft")),
     (EventStatus.PUBLISHED, lazy("Published")),
     (EventStatus.CLOSED, lazy("Closed")),
+    (EventStatus.CANCELLED, lazy("Called off")),
     (EventStatus.ARCHIVED, lazy("Archived")),
     (Role.OWNER, lazy("Owner")),
     (Role.ORGANISER, lazy("Organiser")),

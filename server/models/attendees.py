@@ -3,7 +3,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from server.models.enums import EducationLevel, Gender, LegalStatus
+from server.models.enums import Channel, EducationLevel, Gender, LegalStatus
 
 
 class Attendee(Model):
@@ -29,6 +29,15 @@ class Attendee(Model):
     )
     sectors = fields.JSONField(default=list, description="Sectors of interest")
     preferred_language = fields.CharField(max_length=5, default="fr")
+    message_channel = fields.CharEnumField(
+        Channel,
+        max_length=10,
+        default=Channel.SMS,
+        description="How the person wants our texts: SMS, WhatsApp, or e-mail only",
+    )
+    messages_stopped_at = fields.DatetimeField(
+        null=True, description="Set when the person stopped our messages (page or STOP reply)"
+    )
     consent_processing_at = fields.DatetimeField(description="Required to hold any data")
     consent_share_at = fields.DatetimeField(
         null=True, description="Set when the person agreed to share their profile with employers"

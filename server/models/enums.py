@@ -52,6 +52,7 @@ class EventStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # called off: the people registered were told
     ARCHIVED = "archived"
 
 
@@ -178,3 +179,16 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    STOPPED = "stopped"  # not sent: the person stopped their messages before it left
+
+
+class MessageKind(StrEnum):
+    """Why a message was written: what the outbox and the organisers' preview group by."""
+
+    CONFIRMATION = "confirmation"  # a seat, a place on the waiting list, or a request received
+    PROMOTION = "promotion"  # a seat became free
+    REMINDER = "reminder"  # the day before
+    EVENT_CHANGED = "event_changed"  # new time or place
+    EVENT_CANCELLED = "event_cancelled"
+    PERSONAL_LINK = "personal_link"  # asked for again on /link
+    INVITATION = "invitation"  # to join an employer's account

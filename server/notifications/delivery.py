@@ -7,7 +7,9 @@ server never holds a database lock. A worker that dies mid-send leaves its messa
 again when the lease ends: a message may, rarely, be sent twice, but is never lost.
 
 A failed attempt is retried after 1, 2, 4… minutes; after MAX_ATTEMPTS the message is `failed`,
-with the last error kept for the organiser's outbox page.
+with the last error kept for the organiser's outbox page. A channel without a provider (no
+SMTP_HOST, no SMS_URL) is not claimed at all: its messages stay pending, and the organisers are
+told (they may send them by hand). The log names messages by id: no address, number or text.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ from tortoise.transactions import in_transaction
 from server.config import Settings
 from server.models import OutboxMessage
 from server.models.enums import Channel, OutboxStatus
+from server.notifications.failures import DeliveryFailure, PermanentFailure, without_numbers
+from server.notifications.texts import (
+    AppriseNotifier,
+    ProviderState,
+    provider_state,
+    provider_urls,
+)
 
 log = logging.getLogger("tremplin.outbox")
 
@@ -38,10 +47,6 @@ BATCH_SIZE = 20
 POLL_SECONDS = 2.0
 SMTP_TIMEOUT = 30  # seconds
 SMTPS_PORT = 465  # implicit TLS rather than STARTTLS
-
-
-class PermanentFailure(Exception):
-    """The message can never be delivered (the server refused the recipient): no retry."""
 
 
 class Notifier(Protocol):
@@ -92,21 +97,16 @@ class SmtpNotifier:
                 raise PermanentFailure(f"recipient refused: {error.recipients}") from error
 
 
-class OutboxNotifier:
-    """SMS and WhatsApp without a provider: the message is only recorded, in the outbox (marked
-    sent) and in the log, where an organiser can read it. A real provider is another Notifier."""
-
-    async def send(self, message: OutboxMessage) -> None:
-        # The number stays out of the log: the outbox row is where personal data is kept.
-        log.info("%s message %s recorded in the outbox", message.channel, message.id)
-
-
 def notifiers_for(settings: Settings) -> dict[Channel, Notifier]:
-    """The notifier of each channel. Without SMTP_HOST, e-mails stay pending until one is set."""
-    recorder = OutboxNotifier()
-    notifiers: dict[Channel, Notifier] = {Channel.SMS: recorder, Channel.WHATSAPP: recorder}
+    """The notifier of each channel that has a provider: SMTP_HOST for e-mail, an Apprise URL
+    that Apprise accepts for SMS and WhatsApp. The others' messages stay pending until one is
+    set."""
+    notifiers: dict[Channel, Notifier] = {}
     if settings.smtp_host:
         notifiers[Channel.EMAIL] = SmtpNotifier(settings)
+    for channel, url in provider_urls(settings).items():
+        if provider_state(url) == ProviderState.READY:
+            notifiers[channel] = AppriseNotifier(url)
     return notifiers
 
 
@@ -138,38 +138,68 @@ async def claim_due(
     return claimed
 
 
-async def deliver(message: OutboxMessage, notifier: Notifier, *, now: datetime) -> OutboxStatus:
-    """Send one claimed message and record the outcome; returns its new status."""
+async def attempt(message: OutboxMessage, notifier: Notifier) -> Exception | None:
+    """Send one claimed message: None when it left, else why not."""
     try:
         await notifier.send(message)
     except Exception as error:  # any failure of the channel is retried, none stops the worker
-        attempts = message.attempts + 1
-        permanent = isinstance(error, PermanentFailure)
-        status = (
-            OutboxStatus.FAILED if permanent or attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
-        )
-        log.warning("message %s, attempt %s: %s", message.id, attempts, error)
+        return error
+    return None
+
+
+async def record(message: OutboxMessage, error: Exception | None, *, now: datetime) -> OutboxStatus:
+    """Write the outcome of an attempt (`error` None: sent); returns the message's new status."""
+    if error is None:
         await OutboxMessage.filter(id=message.id, status=OutboxStatus.PENDING).update(
-            attempts=attempts,
-            status=status,
-            next_attempt_at=now + retry_delay(attempts),
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            status=OutboxStatus.SENT, attempts=message.attempts + 1, sent_at=now, last_error=""
         )
-        return status
+        return OutboxStatus.SENT
+    attempts = message.attempts + 1
+    permanent = isinstance(error, PermanentFailure)
+    status = OutboxStatus.FAILED if permanent or attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
+    if isinstance(error, DeliveryFailure):
+        reason = error.reason
+        log.warning(
+            "%s message %s, attempt %s: not delivered (%s), %s",
+            message.channel,
+            message.id,
+            attempts,
+            error.code or "no answer",
+            status,
+        )
+    else:
+        reason = without_numbers(f"{type(error).__name__}: {error}")
+        log.warning("%s message %s, attempt %s: %s", message.channel, message.id, attempts, reason)
     await OutboxMessage.filter(id=message.id, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, attempts=message.attempts + 1, sent_at=now, last_error=""
+        attempts=attempts,
+        status=status,
+        next_attempt_at=now + retry_delay(attempts),
+        last_error=reason[:2000],
     )
-    return OutboxStatus.SENT
+    return status
 
 
 async def deliver_due(
     notifiers: Mapping[Channel, Notifier], *, now: datetime | None = None, limit: int = BATCH_SIZE
 ) -> int:
     """Claim and send one batch of due messages; returns how many were tried. Back-off counts
-    from the end of each attempt, or from `now` when given (tests move the clock)."""
+    from the end of each attempt, or from `now` when given (tests move the clock).
+
+    Each outcome is written while the next message is being sent (a commit is a disk flush on
+    PostgreSQL, as long as a local send): a worker killed mid-batch leaves at most the message
+    in flight and the one before it to be sent again.
+    """
     claimed = await claim_due(list(notifiers), now=now or datetime.now(UTC), limit=limit)
-    for message in claimed:
-        await deliver(message, notifiers[message.channel], now=now or datetime.now(UTC))
+    writing: asyncio.Task[OutboxStatus] | None = None
+    try:
+        for message in claimed:
+            error = await attempt(message, notifiers[message.channel])
+            if writing is not None:
+                await writing
+            writing = asyncio.create_task(record(message, error, now=now or datetime.now(UTC)))
+    finally:
+        if writing is not None:
+            await writing
     return len(claimed)
 
 
@@ -182,6 +212,11 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     notifiers = notifiers_for(settings)
     if Channel.EMAIL not in notifiers:
         log.warning("SMTP_HOST is not set: e-mails stay in the outbox until it is")
+    for channel, url in provider_urls(settings).items():
+        if channel not in notifiers:
+            setting = "SMS_URL" if channel == Channel.SMS else "WHATSAPP_URL"
+            problem = "is not set" if not url else "is not an Apprise URL Apprise accepts"
+            log.warning("%s %s: %s messages stay in the outbox", setting, problem, channel)
     log.info("outbox worker started")
     try:
         while not stop.is_set():

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from server.i18n import gettext
 from server.models import OutboxMessage
-from server.models.enums import Channel
+from server.models.enums import Channel, MessageKind
 from server.notifications.messages import Notice, speaking
 from server.values.formatting import local_date
 
@@ -41,7 +41,7 @@ def invitation(
         short = gettext("Tremplin: join {company} with this link: {link}").format(
             company=company, link=link
         )
-        return Notice(language, subject, "\n".join(lines), short)
+        return Notice(language, subject, "\n".join(lines), short, MessageKind.INVITATION)
 
 
 async def queue_email(recipient: str, notice: Notice) -> OutboxMessage:
@@ -52,4 +52,5 @@ async def queue_email(recipient: str, notice: Notice) -> OutboxMessage:
         subject=notice.subject[:200],
         body=notice.body,
         language=notice.language,
+        kind=notice.kind,
     )

@@ -7,55 +7,89 @@ is rolled back, so is the message, and if the mail server is down the change sti
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server.models import ActionLog, Attendee, Event, Organisation, OutboxMessage, Registration
-from server.models.enums import Channel, EventStatus, RegistrationStatus
+from server.models.enums import Channel, EventStatus, MessageKind, RegistrationStatus
 from server.notifications import messages
-from server.notifications.messages import Notice
+from server.notifications.messages import Notice, sms_body
 from server.values.clock import EVENT_TIMEZONE
+from server.values.phones import is_mobile
 
 REMINDER_ACTION = "registration.reminder.queued"
 REMINDER_BATCH = 200  # registrations per transaction: short write locks on SQLite
 REMINDED_EVENT_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
+# Who hears of a change of the event: everyone holding or waiting for a place.
+TOLD_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.PENDING,
+)
+ANNOUNCE_BATCH = 500  # people rendered and written at once
+TEXT_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+# Asked for by the person a moment ago: sent even when they stopped the other messages.
+REQUESTED_KINDS = frozenset({MessageKind.PERSONAL_LINK})
 
 
-async def queue_notice(
-    attendee: Attendee, notice: Notice, *, organisation_id: int | None
+def outbox_rows(
+    attendee: Attendee,
+    notice: Notice,
+    *,
+    organisation_id: int | None,
+    event_id: int | None = None,
+    texts: bool = True,
 ) -> list[OutboxMessage]:
-    """One outbox row per channel the person can be reached on: e-mail when they gave an
-    address, SMS to their phone. Call inside the transaction of the change."""
+    """The messages (not saved) that carry `notice` to the person: an e-mail when they gave an
+    address, and a text on the channel they chose (SMS unless they chose WhatsApp or e-mail
+    only) when their number is a mobile one. None for a person who stopped our messages or
+    was forgotten; no text when `texts` is false (a cap on anonymous requests was reached)."""
     if attendee.anonymised_at is not None:
+        return []
+    if attendee.messages_stopped_at is not None and notice.kind not in REQUESTED_KINDS:
         return []
     common = {
         "language": notice.language,
         "organisation_id": organisation_id,
         "attendee_id": attendee.id,
+        "event_id": event_id,
+        "kind": notice.kind,
+        "subject": notice.subject[:200],
     }
-    queued = []
+    rows = []
     if attendee.email:
-        queued.append(
-            await OutboxMessage.create(
-                channel=Channel.EMAIL,
-                recipient=attendee.email,
-                subject=notice.subject[:200],
-                body=notice.body,
-                **common,
+        rows.append(
+            OutboxMessage(
+                channel=Channel.EMAIL, recipient=attendee.email, body=notice.body, **common
             )
         )
-    if attendee.phone:
-        queued.append(
-            await OutboxMessage.create(
-                channel=Channel.SMS,
-                recipient=attendee.phone,
-                subject=notice.subject[:200],
-                body=notice.short,
-                **common,
-            )
-        )
-    return queued
+    channel = attendee.message_channel
+    if texts and channel in TEXT_CHANNELS and attendee.phone and is_mobile(attendee.phone):
+        # An SMS is written in the GSM alphabet when it can be: half the price of UCS-2.
+        body = sms_body(notice.short) if channel == Channel.SMS else notice.short
+        rows.append(OutboxMessage(channel=channel, recipient=attendee.phone, body=body, **common))
+    return rows
+
+
+async def queue_notice(
+    attendee: Attendee,
+    notice: Notice,
+    *,
+    organisation_id: int | None,
+    event_id: int | None = None,
+    texts: bool = True,
+) -> list[OutboxMessage]:
+    """Write the messages of `outbox_rows` to the outbox. Call inside the transaction of the
+    change."""
+    rows = outbox_rows(
+        attendee, notice, organisation_id=organisation_id, event_id=event_id, texts=texts
+    )
+    for row in rows:
+        await row.save()
+    return rows
 
 
 async def _organisation_name(organisation_id: int) -> str:
@@ -67,9 +101,10 @@ async def queue_confirmation(
     registrations: Sequence[Registration],
     *,
     personal_link: str | None = None,
+    texts: bool = True,
 ) -> list[OutboxMessage]:
     """Confirm a sign-up: the first registration is the event, the others its sessions.
-    Call inside the sign-up's transaction."""
+    Call inside the sign-up's transaction; `texts` false sends the e-mail only."""
     if not registrations:
         return []
     ids = {registration.event_id for registration in registrations}
@@ -84,7 +119,9 @@ async def queue_confirmation(
         sessions=[(events[r.event_id], r) for r in others],
         personal_link=personal_link,
     )
-    return await queue_notice(attendee, notice, organisation_id=event.organisation_id)
+    return await queue_notice(
+        attendee, notice, organisation_id=event.organisation_id, event_id=event.id, texts=texts
+    )
 
 
 async def queue_promotion(registration: Registration) -> list[OutboxMessage]:
@@ -94,7 +131,61 @@ async def queue_promotion(registration: Registration) -> list[OutboxMessage]:
     notice = messages.promotion(
         attendee, event, organisation=await _organisation_name(event.organisation_id)
     )
-    return await queue_notice(attendee, notice, organisation_id=event.organisation_id)
+    return await queue_notice(
+        attendee, notice, organisation_id=event.organisation_id, event_id=event.id
+    )
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What the people registered for an event must hear about: a new time (`moved`), a new
+    place, or the end of it (`cancelled`)."""
+
+    moved: bool = False
+    new_place: bool = False
+    cancelled: bool = False
+
+    def __bool__(self) -> bool:
+        return self.moved or self.new_place or self.cancelled
+
+
+async def queue_event_change(event: Event, change: EventChange) -> int:
+    """Tell each person registered for `event` (confirmed, waiting, or waiting for approval)
+    about `change`, once, in their language, on their channel; for a cancelled fair, the
+    people of its sessions too. `event` holds the new values. Call inside the transaction of
+    the change, before registrations are cancelled. Returns how many people were told."""
+    if not change:
+        return 0
+    where = Q(event_id=event.id)
+    if change.cancelled:
+        where |= Q(event__parent_id=event.id)
+    attendee_ids = sorted(
+        set(
+            await Registration.filter(where, status__in=TOLD_STATUSES).values_list(
+                "attendee_id", flat=True
+            )
+        )
+    )
+    organisation = await _organisation_name(event.organisation_id)
+    for first in range(0, len(attendee_ids), ANNOUNCE_BATCH):
+        batch = attendee_ids[first : first + ANNOUNCE_BATCH]
+        rows: list[OutboxMessage] = []
+        for attendee in await Attendee.filter(id__in=batch):
+            if change.cancelled:
+                notice = messages.event_cancelled(attendee, event, organisation=organisation)
+            else:
+                notice = messages.event_changed(
+                    attendee,
+                    event,
+                    organisation=organisation,
+                    moved=change.moved,
+                    new_place=change.new_place,
+                )
+            rows += outbox_rows(
+                attendee, notice, organisation_id=event.organisation_id, event_id=event.id
+            )
+        await OutboxMessage.bulk_create(rows)
+    return len(attendee_ids)
 
 
 def tomorrow_window(now: datetime) -> tuple[datetime, datetime]:
@@ -158,7 +249,9 @@ async def _remind_batch(event: Event, registration_ids: list[int], organisation:
                 organisation=organisation,
                 sessions=sessions.get(registration.attendee_id, []),
             )
-            await queue_notice(attendee, notice, organisation_id=event.organisation_id)
+            await queue_notice(
+                attendee, notice, organisation_id=event.organisation_id, event_id=event.id
+            )
             await ActionLog.create(
                 action=REMINDER_ACTION,
                 organisation_id=event.organisation_id,

@@ -1,4 +1,5 @@
-"""Counting failed login attempts per key over a window, shared by every app process.
+"""Counting attempts per key over a window, shared by every app process: failed logins, and the
+texts that anonymous requests make us send.
 
 Two stores behind one interface: the database (default, nothing more to run) and Redis when
 `REDIS_URL` is set. Keys look like `login:ip:203.0.113.7` or `login:account:a@example.org`.
@@ -6,6 +7,8 @@ Two stores behind one interface: the database (default, nothing more to run) and
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -107,3 +110,44 @@ class LoginThrottle:
     @property
     def retry_minutes(self) -> int:
         return int(self.window.total_seconds() // 60)
+
+
+TEXT_WINDOW = timedelta(hours=1)
+
+
+class TextAllowance:
+    """Caps on the texts that anonymous requests make us send (a sign-up's confirmation, a
+    personal link asked for again): at most `per_address` an hour for one client address,
+    `per_number` for one phone number and `per_hour` for the whole instance, so that nobody
+    can use our forms to send texts at our cost ("SMS pumping").
+
+    Each cap is counted by the shared store, which returns the count with this request in it:
+    among any number of simultaneous requests, only the first `cap` can see a count within it.
+    The caps are counted one after the other and a refused request stops counting, so one
+    busy address cannot use up the instance's hour for everyone. Numbers are counted under a
+    keyed hash, never written in the store.
+    """
+
+    def __init__(
+        self, store: FailureStore, *, secret: str, per_number: int, per_address: int, per_hour: int
+    ) -> None:
+        self.store = store
+        self._secret = secret.encode()
+        self.per_number = per_number
+        self.per_address = per_address
+        self.per_hour = per_hour
+
+    def _number_key(self, number: str) -> str:
+        digest = hmac.new(self._secret, number.encode(), hashlib.sha256).hexdigest()[:32]
+        return f"texts:number:{digest}"
+
+    async def allow(self, number: str, address: str) -> bool:
+        """Count one text to `number` asked for from `address`; true when every cap allows it."""
+        for key, cap in (
+            (f"texts:ip:{address}", self.per_address),
+            (self._number_key(number), self.per_number),
+            ("texts:instance", self.per_hour),
+        ):
+            if await self.store.add(key, TEXT_WINDOW) > cap:
+                return False
+        return True

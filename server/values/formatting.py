@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
 from server.i18n import BABEL_LOCALES, current_language, gettext, lazy
@@ -34,7 +34,12 @@ def _locale(code: str) -> Locale:
     return Locale.parse(BABEL_LOCALES[code])
 
 
-_DATE_FORMATTERS = {"datetime": format_datetime, "date": format_date, "time": format_time}
+_DATE_FORMATTERS = {
+    "datetime": format_datetime,
+    "date": format_date,
+    "time": format_time,
+    "skeleton": lambda value, skeleton, locale: format_skeleton(skeleton, value, locale=locale),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -57,6 +62,12 @@ def local_date(value: date, format: str = "full") -> str:
 
 def local_time(value: datetime, format: str = "short") -> str:
     return _local("time", value, format, current_language().code)
+
+
+def local_day(value: datetime) -> str:
+    """A moment's day in Morocco without the year (`14 mai`, `14 ماي`), as a text message says
+    it: short, and about the weeks to come."""
+    return _local("skeleton", value, "MMMMd", current_language().code)
 
 
 def number(value: Decimal | int) -> str:

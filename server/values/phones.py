@@ -27,3 +27,19 @@ def normalise_phone(text: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+NOT_A_MOBILE = lazy("Enter a mobile number: we can only send text messages to mobiles.")
+_MOBILE_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a number in E.164 can receive text messages: a mobile, never a fixed line or a
+    premium-rate number (where fraudsters would have texts sent at our cost)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in _MOBILE_TYPES

@@ -28,6 +28,14 @@ from server.routes.manage import (
 
 # Paths below /manage/{organisation}/events/{event_id}.
 event_routes: list[BaseRoute] = [
+    # -- the event's messages: delivery status, texts to send by hand --
+    Route("/messages", outbox.event_messages, name="event_messages"),
+    Route(
+        "/messages/{message_id:id}/sent",
+        outbox.sent_by_hand,
+        methods=["POST"],
+        name="sent_by_hand",
+    ),
     # -- event management routes --
     Route("/edit", events.event_edit, methods=["GET", "POST"], name="event_edit"),
     Route("/status", events.event_status, methods=["POST"], name="event_status"),

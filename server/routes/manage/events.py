@@ -13,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.errors import ValidationFailed
+from server.i18n import lazy
 from server.i18n.labels import CITIES, label
 from server.models import Event, Organisation
-from server.models.enums import EventKind, QuestionKind
+from server.models.enums import EventKind, EventStatus, QuestionKind
+from server.routes.manage.outbox import text_delivery
 from server.services.events import admin as event_admin
 from server.services.events.admin import (
     CONTENT_LANGUAGES,
@@ -25,6 +27,7 @@ from server.services.events.admin import (
     EventForm,
     QuestionForm,
 )
+from server.services.outbox import pending_texts
 from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_text
 from server.web.policies import ORGANISERS, requires
@@ -62,6 +65,7 @@ async def _read_event_form(request: Request) -> EventForm:
         **texts,
         waitlist_enabled=form.get("waitlist_enabled") == "yes",
         requires_approval=form.get("requires_approval") == "yes",
+        tell_registered=form.get("keep_quiet") != "yes",
     )
 
 
@@ -138,6 +142,9 @@ async def _detail_page(
         "next_statuses": event_admin.next_statuses(event),
         "flash": pop_flash(request),
         "refusal": refusal,
+        "texts": text_delivery(
+            request, await pending_texts(request.state.organisation, event_id=event.id)
+        ),
     }
     status_code = refusal.status_code if refusal else 200
     return request.app.state.renderer.page(request, EVENT_DETAIL, context, status_code=status_code)
@@ -171,7 +178,13 @@ async def event_edit(request: Request) -> Response:
 @requires(ORGANISERS)
 async def event_status(request: Request) -> Response:
     event = await event_admin.managed_event(request.state.organisation, _event_id(request))
-    status = form_text(await request.form(), "status")
+    form = await request.form()
+    status = form_text(form, "status")
+    if status == EventStatus.CANCELLED and form.get("confirm") != "yes":
+        refusal = EventChangeRefused(
+            lazy("Tick the box to confirm that the event is cancelled."), code="not_confirmed"
+        )
+        return await _detail_page(request, event, refusal=refusal)
     try:
         await event_admin.change_status(event, status, user=signed_in_user(request))
     except EventChangeRefused as refusal:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from server.routes import feedback
-from server.routes.public import attendee, events, offers, reports
+from server.routes.public import attendee, events, message_settings, offers, reports
 
 routes: list[BaseRoute] = [
     Route("/", events.home, name="home"),
@@ -68,6 +68,12 @@ routes: list[BaseRoute] = [
         feedback.event_feedback,
         methods=["GET", "POST"],
         name="event_feedback",
+    ),
+    Route(
+        "/me/{token:str}/messages",
+        message_settings.message_settings,
+        methods=["POST"],
+        name="my_messages",
     ),
     # -- public report routes --
     Route("/reports/{token:str}", reports.report, name="report"),

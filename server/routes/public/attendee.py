@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -24,17 +24,20 @@ from server.models.enums import (
     QuestionKind,
     RegistrationStatus,
 )
+from server.routes.public.message_settings import whatsapp_offered
 from server.services.events import catalogue as events
 from server.services.events.questions import field_name, sign_up_questions
 from server.services.registrations import privacy
 from server.services.registrations.badges import attendee_badge
 from server.services.registrations.lookup import registration_of, registrations_of
+from server.services.registrations.message_choices import channel_choices
 from server.services.registrations.personal_link import resend_personal_link
 from server.services.registrations.seats import RegistrationRefused, cancel
 from server.services.registrations.signup import SignUpForm, sign_up
 from server.services.reporting import feedback
 from server.values.formatting import local_time
 from server.web.downloads import download
+from server.web.flash import pop_flash
 from server.web.policies import PERSONAL_LINK, Anyone, requires
 
 TEXT_FIELDS = (
@@ -117,6 +120,17 @@ def _form_context(
     }
 
 
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _text_allowed(request: Request) -> Callable[[str], Awaitable[bool]]:
+    """The caps on texts caused by anonymous requests, for this request's address."""
+    allowance = request.app.state.text_allowance
+    address = _client_address(request)
+    return lambda phone: allowance.allow(phone, address)
+
+
 def _personal_link(request: Request, token: str) -> str:
     """The link sent in messages: the configured public address, never the Host header."""
     base_url = request.app.state.settings.base_url.rstrip("/")
@@ -143,6 +157,7 @@ async def sign_up_page(request: Request) -> Response:
             countries={c for c, _ in countries(language)},
             personal_link=lambda token: _personal_link(request, token),
             questions=questions,
+            text_allowed=_text_allowed(request),
         )
     except ValidationFailed as failure:
         context = _form_context(event, sessions, form, failure.errors, questions)
@@ -192,6 +207,8 @@ async def personal_page(request: Request) -> Response:
             "feedback_due": await feedback.events_awaiting_feedback(registrations),
             "token": request.path_params["token"],
             "welcome": request.query_params.get("welcome"),
+            "channel_choices": channel_choices(attendee, whatsapp=whatsapp_offered(request)),
+            "flash": pop_flash(request),
         },
     )
 
@@ -258,7 +275,8 @@ async def resend_link(request: Request) -> Response:
         await resend_personal_link(
             phone,
             link_for=lambda token: _personal_link(request, token),
-            store=request.app.state.failure_store,
+            allowance=request.app.state.text_allowance,
+            address=_client_address(request),
         )
     except ValidationFailed as failure:
         context = {"phone": phone, "errors": failure.errors}

@@ -22,8 +22,9 @@ from tortoise.transactions import in_transaction
 
 from server.errors import AppError, NotFound, ValidationFailed
 from server.i18n import DEFAULT_LANGUAGE, LANGUAGES, lazy
-from server.models import CustomQuestion, Event, Organisation, User
-from server.models.enums import EventKind, EventStatus, QuestionKind
+from server.models import CustomQuestion, Event, Organisation, Registration, User
+from server.models.enums import EventKind, EventStatus, QuestionKind, RegistrationStatus
+from server.notifications import EventChange, queue_event_change
 from server.services.action_log import log_event_action
 from server.services.registrations.seats import promote_first_waiting
 from server.values.clock import EVENT_TIMEZONE
@@ -43,18 +44,31 @@ MAX_TITLE_LENGTH = 200
 MAX_CAPACITY = 1_000_000
 MAX_QUESTIONS = 30
 
-# What each status may become: a closed event may be reopened, an archived one is final.
+# What each status may become: a closed event may be reopened, a cancelled one only archived,
+# an archived one is final.
 TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
     EventStatus.DRAFT: frozenset({EventStatus.PUBLISHED}),
-    EventStatus.PUBLISHED: frozenset({EventStatus.CLOSED}),
-    EventStatus.CLOSED: frozenset({EventStatus.PUBLISHED, EventStatus.ARCHIVED}),
+    EventStatus.PUBLISHED: frozenset({EventStatus.CLOSED, EventStatus.CANCELLED}),
+    EventStatus.CLOSED: frozenset(
+        {EventStatus.PUBLISHED, EventStatus.ARCHIVED, EventStatus.CANCELLED}
+    ),
+    EventStatus.CANCELLED: frozenset({EventStatus.ARCHIVED}),
     EventStatus.ARCHIVED: frozenset(),
 }
+# Statuses whose people have registrations to be told about a change.
+ANNOUNCED_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED)
+PLACE_FIELDS = ("venue", "address", "room", "city")
+ACTIVE_REGISTRATIONS = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.PENDING,
+)
 
 
 class EventChangeRefused(AppError):
     """A change the event's state does not allow; `code` says why (`illegal_transition`,
-    `archived`, `fair_not_public`, `not_a_fair`, `status_changed`, `too_many_questions`)."""
+    `archived`, `cancelled`, `fair_not_public`, `not_a_fair`, `status_changed`,
+    `changed_meanwhile`, `too_many_questions`)."""
 
     status_code = 409
 
@@ -112,6 +126,7 @@ class EventForm:
     opens_time: str = ""
     closes_date: str = ""
     closes_time: str = ""
+    tell_registered: bool = True  # a new time or place is announced unless this is a correction
 
     @classmethod
     def from_event(cls, event: Event) -> EventForm:
@@ -375,11 +390,27 @@ def check_can_hold_sessions(parent: Event, organisation: Organisation) -> None:
 
 
 def check_editable(event: Event) -> None:
-    """Raise EventChangeRefused `archived` for an archived event: that status is final."""
+    """Raise EventChangeRefused `archived` for an archived event (that status is final) and
+    `cancelled` for a cancelled one (its people were told it will not take place)."""
     if event.status == EventStatus.ARCHIVED:
         raise EventChangeRefused(
             lazy("This event is archived: it can no longer be changed."), code="archived"
         )
+    if event.status == EventStatus.CANCELLED:
+        raise EventChangeRefused(
+            lazy("This event is cancelled: it can no longer be changed."), code="cancelled"
+        )
+
+
+def announced_change(event: Event, values: dict[str, Any], *, now: datetime) -> EventChange:
+    """What the people registered must hear of an edit: a new start (moved) or a new place, for
+    an event that has people and has not ended yet."""
+    if event.status not in ANNOUNCED_STATUSES or event.ends_at <= now:
+        return EventChange()
+    return EventChange(
+        moved=values["starts_at"] != event.starts_at,
+        new_place=any(values[name] != getattr(event, name) for name in PLACE_FIELDS),
+    )
 
 
 async def update_event(event: Event, form: EventForm, *, user: User | None) -> Event:
@@ -388,31 +419,58 @@ async def update_event(event: Event, form: EventForm, *, user: User | None) -> E
     `event` comes from managed_event() (with its parent and sessions). The capacity can never
     drop below the seats already taken: the final UPDATE is conditional, so a sign-up between
     the check and the save cannot slip through. Raising the capacity gives the new seats to the
-    people waiting, in order. Raises ValidationFailed and EventChangeRefused (`archived`).
+    people waiting, in order.
+
+    A new start or place of an event with people registered is told to each of them in the
+    same transaction (unless `form.tell_registered` is false: a correction). The UPDATE is then
+    conditional on the time and place read too, so two organisers moving the event at once
+    make one change and one message each, not two. Raises ValidationFailed and
+    EventChangeRefused (`archived`, `cancelled`, `changed_meanwhile`).
     """
     check_editable(event)
     values = _clean_event(form, parent=event.parent, current=event)
     changed = sorted(name for name, value in values.items() if getattr(event, name) != value)
+    now = datetime.now(UTC)
+    change = announced_change(event, values, now=now) if form.tell_registered else EventChange()
     async with in_transaction():
         guard = Q(id=event.id)
         if values["capacity"] is not None:
             guard &= Q(seats_taken__lte=values["capacity"])
-        if not await Event.filter(guard).update(**values, updated_at=datetime.now(UTC)):
+        if change:
+            guard &= Q(starts_at=event.starts_at, **{n: getattr(event, n) for n in PLACE_FIELDS})
+        if not await Event.filter(guard).update(**values, updated_at=now):
+            if change and await _moved_meanwhile(event):
+                raise EventChangeRefused(
+                    lazy("Someone else changed this event's time or place. Please look again."),
+                    code="changed_meanwhile",
+                )
             raise ValidationFailed({"capacity": _below_seats_taken()})
         promoted = 0
         if "capacity" in changed or "waitlist_enabled" in changed:
             while await promote_first_waiting(event.id) is not None:
                 promoted += 1
+        told = await queue_event_change(await Event.get(id=event.id), change)
         await log_event_action(
-            "event.updated", event, user, {"fields": changed, "promoted": promoted}
+            "event.updated", event, user, {"fields": changed, "promoted": promoted, "told": told}
         )
     return await Event.get(id=event.id)
 
 
-async def change_status(event: Event, status: str, *, user: User | None) -> Event:
-    """Move the event along draft → published → closed → archived (closed → published reopens).
+async def _moved_meanwhile(event: Event) -> bool:
+    """Whether the event's start or place in the database differ from those of `event`."""
+    stored = await Event.get(id=event.id)
+    return stored.starts_at != event.starts_at or any(
+        getattr(stored, name) != getattr(event, name) for name in PLACE_FIELDS
+    )
 
-    A session can be published only once its fair is public. Logs `event.<status>` (or
+
+async def change_status(event: Event, status: str, *, user: User | None) -> Event:
+    """Move the event along draft → published → closed → archived (closed → published reopens;
+    a published or closed event may be cancelled, then only archived).
+
+    A session can be published only once its fair is public. Cancelling tells everyone
+    registered (for a fair, the people of its sessions too, once each) in the same transaction,
+    then cancels the registrations, and a fair's sessions with them. Logs `event.<status>` (or
     `event.reopened`). Raises EventChangeRefused: `illegal_transition`, `fair_not_public`, or
     `status_changed` when someone else changed the status in the meantime.
     """
@@ -445,11 +503,29 @@ async def change_status(event: Event, status: str, *, user: User | None) -> Even
                 lazy("Someone else changed this event's status. Please look again."),
                 code="status_changed",
             )
-        await log_event_action(
-            action, event, user, {"from": event.status.value, "to": target.value}
-        )
+        data: dict[str, Any] = {"from": event.status.value, "to": target.value}
+        if target == EventStatus.CANCELLED:
+            data["told"] = await _cancel_with_registrations(event)
+        await log_event_action(action, event, user, data)
     event.status = target
     return event
+
+
+async def _cancel_with_registrations(event: Event) -> int:
+    """Tell the people of a cancelled event, cancel their registrations and, for a fair, its
+    sessions; returns how many people were told. Call inside the transaction that cancelled
+    the event."""
+    told = await queue_event_change(event, EventChange(cancelled=True))
+    sessions = Event.filter(
+        parent_id=event.id, status__not_in=(EventStatus.ARCHIVED, EventStatus.CANCELLED)
+    )
+    event_ids = [event.id, *await sessions.values_list("id", flat=True)]
+    await sessions.update(status=EventStatus.CANCELLED, seats_taken=0)
+    await Event.filter(id=event.id).update(seats_taken=0)
+    await Registration.filter(event_id__in=event_ids, status__in=ACTIVE_REGISTRATIONS).update(
+        status=RegistrationStatus.CANCELLED, cancelled_at=datetime.now(UTC), waitlist_position=None
+    )
+    return told
 
 
 # --- custom questions ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -17,11 +16,8 @@ from server.errors import ValidationFailed
 from server.models import Attendee
 from server.notifications import messages
 from server.notifications.queue import queue_notice
-from server.services.ratelimit import FailureStore
-from server.values.phones import INVALID_PHONE, normalise_phone
-
-REQUESTS_PER_PHONE = 3
-REQUEST_WINDOW = timedelta(hours=1)
+from server.services.ratelimit import TextAllowance
+from server.values.phones import INVALID_PHONE, NOT_A_MOBILE, is_mobile, normalise_phone
 
 
 async def attendee_for_token(token: str) -> Attendee | None:
@@ -33,21 +29,24 @@ async def attendee_for_token(token: str) -> Attendee | None:
 
 
 async def resend_personal_link(
-    phone_text: str, *, link_for: Callable[[str], str], store: FailureStore
+    phone_text: str, *, link_for: Callable[[str], str], allowance: TextAllowance, address: str
 ) -> None:
     """Make a new personal link and send it to the person's phone and e-mail.
 
-    The answer is the same whether or not the number is known, so nobody learns who signed up;
-    the link only ever goes to the number (or address) on file. A few requests per number and
-    hour at most. Raises ValidationFailed for a number that is not one.
+    The answer is the same whether or not the number is known, and whether or not a cap was
+    reached, so nobody learns who signed up; the link only ever goes to the number (or address)
+    on file, and only to a mobile number. The texts are capped per number, per client address
+    and for the whole instance (`allowance`), and only a known number counts: nobody can spend
+    the instance's hour with made-up numbers. Raises ValidationFailed for a number that is not
+    a valid mobile one.
     """
     phone = normalise_phone(phone_text)
     if phone is None:
         raise ValidationFailed({"phone": INVALID_PHONE})
-    if await store.add(f"personal-link:{phone}", REQUEST_WINDOW) > REQUESTS_PER_PHONE:
-        return
+    if not is_mobile(phone):
+        raise ValidationFailed({"phone": NOT_A_MOBILE})
     attendee = await Attendee.get_or_none(phone=phone, anonymised_at=None)
-    if attendee is None:
+    if attendee is None or not await allowance.allow(phone, address):
         return
     token = secrets.token_urlsafe(24)
     async with in_transaction():

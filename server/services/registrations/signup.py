@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -120,14 +120,17 @@ async def sign_up(
     countries: set[str],
     personal_link: Callable[[str], str] | None = None,
     questions: Sequence[CustomQuestion] = (),
+    text_allowed: Callable[[str], Awaitable[bool]] | None = None,
 ) -> SignUpOutcome:
     """Register a person for `event` and the chosen sessions.
 
     The person is found by phone number, or created (`find_or_create_attendee`, which also
     settles two first sign-ups of one number at once). Someone already registered gets their
     registration back, not a second one. A new registration queues its confirmation, with the
-    personal link (`personal_link(token)`) for a person just created. Raises ValidationFailed
-    (field errors) or RegistrationRefused (closed, full).
+    personal link (`personal_link(token)`) for a person just created; by text only when
+    `text_allowed(phone)` agrees (the caps on anonymous requests, counted before the transaction
+    so that simultaneous sign-ups count each other). Raises ValidationFailed (field errors) or
+    RegistrationRefused (closed, full).
     """
     errors = validate(form, sessions=sessions, countries=countries, questions=questions)
     if errors:
@@ -154,6 +157,7 @@ async def sign_up(
         "consent_share_at": now if form.consent_share else None,
         "access_token_hash": hash_token(new_token),
     }
+    texts = await text_allowed(phone) if text_allowed else True
     async with in_transaction():
         attendee, new_person = await find_or_create_attendee(phone, profile)
         # The link of a person already known is only ever sent to them, never shown here.
@@ -168,6 +172,6 @@ async def sign_up(
                     continue  # a full or closed session does not undo the fair sign-up
         if created:
             link = personal_link(token) if token and personal_link else None
-            await queue_confirmation(attendee, registrations, personal_link=link)
+            await queue_confirmation(attendee, registrations, personal_link=link, texts=texts)
         await Attendee.filter(id=attendee.id).update(last_activity_at=now)
     return SignUpOutcome(attendee, registrations, token, already_registered=not created)
