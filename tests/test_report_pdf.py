@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from server.documents.pdf_text import in_language
-from server.i18n import current_language, translations
+from server.i18n import current_language, gettext, translations
 from server.models.enums import EventKind, Gender, LegalStatus, PledgeKind
+from server.reports.disclosure import RULE
 from server.reports.figures import (
     DIMENSIONS,
     ArrivalSlot,
@@ -257,13 +258,13 @@ def test_a_breakdown_count_from_1_to_4_is_shown_as_less_than_5_and_0_and_7_as_th
     text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
 
     other = in_language("en", category_label, "sex", Gender.OTHER)
-    # The chart's bar label, then the table's row: registered 7, attended <5 and no share.
-    assert rows_starting_with(text, other) == [["<5"], ["7", "<5"]]
+    # The chart says why there is no bar; the table's row: registered 7, attended <5, no share.
+    assert rows_starting_with(text, other) == [["hidden:", "fewer", "than", "5"], ["7", "<5"]]
     assert rows_starting_with(text, "Not stated") == [["0"], ["0", "0", "0%"]]
-    assert ["61", "48", "53%"] in rows_starting_with(text, "Woman")
+    assert ["61", "48", "87%"] in rows_starting_with(text, "Woman")  # 48 of 55 attended
 
 
-def test_a_lone_small_count_hides_the_next_smallest_so_the_total_cannot_give_it_away():
+def test_a_lone_small_count_is_protected_by_the_least_informative_count_not_by_women():
     figures = event_figures(
         breakdowns=only_sex_breakdown(
             (BreakdownRow(Gender.FEMALE, 61, 48), BreakdownRow(Gender.OTHER, 7, 3))
@@ -272,8 +273,35 @@ def test_a_lone_small_count_hides_the_next_smallest_so_the_total_cannot_give_it_
 
     text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
 
-    # Attended 48 and 3 of a published total: 48 reads ">4", without a bar's length or a share.
-    assert rows_starting_with(text, "Woman") == [[">4"], ["61", ">4"]]
+    # Attended 48 and 3 of a published 51: "not stated" (nobody) is hidden with the 3.
+    assert rows_starting_with(text, "Woman") == [["48"], ["61", "48", "94%"]]
+    assert rows_starting_with(text, "Not stated") == [["hidden"], ["hidden", "hidden"]]
+
+
+def test_every_table_of_who_came_says_the_rule_under_it():
+    text = " ".join(pdf_text(report_pdf(event_figures(), Narrative(), language="en")).split())
+
+    rule = " ".join(in_language("en", lambda: gettext(RULE)).split())
+    assert text.count(rule) == len(DIMENSIONS)
+
+
+def test_the_satisfaction_chart_draws_every_band_of_ratings():
+    figures = event_figures(
+        feedback=FeedbackFigures(
+            attendees=Satisfaction(12, 4.083, (0, 1, 2, 4, 5)),
+            exhibitors=Satisfaction(0, None, (0, 0, 0, 0, 0)),
+            comments=(),
+        )
+    )
+
+    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+
+    assert rows_starting_with(text, "5 out of 5") == [["5"]]
+    assert rows_starting_with(text, "2 to 4 out of 5") == [["7"]]
+    assert rows_starting_with(text, "1 out of 5") == [["0"]]
+    assert "Average rating: 4.1 out of 5, from 12 answers." in pdf_text(
+        report_pdf(figures, Narrative(), language="en")
+    )
 
 
 def test_no_feedback_comment_is_ever_printed():

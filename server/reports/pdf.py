@@ -4,9 +4,9 @@ Pure rendering (house rule 7): figures in (`server.reports.figures`), bytes out,
 Labels are English messages translated into the requested language for the time of the
 rendering only; Arabic reads right to left, shaped (`server.reports.pdf_layout`).
 
-What is printed is aggregates only: every count from 1 to 4 of a breakdown (and of the ratings'
-distribution) reads "<5", in tables and in charts alike (a bar's length would tell it), with no
-percentage next to it; feedback comments are never printed.
+What is printed is aggregates only, as `server.reports.disclosure` publishes them: no count from
+1 to 4 and none the totals would give away, in tables and in charts alike (a bar's length would
+tell it), with no percentage next to a hidden one; feedback comments are never printed.
 """
 
 from __future__ import annotations
@@ -21,10 +21,16 @@ from server.documents.pdf_text import in_language
 from server.i18n import current_language, gettext, lazy
 from server.i18n.labels import label
 from server.models.enums import EventKind
+from server.reports.disclosure import (
+    RATINGS_RULE,
+    RULE,
+    PublishedRow,
+    publish_breakdown,
+    publish_ratings,
+)
 from server.reports.figures import (
     AGE_BANDS,
     Breakdown,
-    BreakdownRow,
     EventFigures,
     Narrative,
     PledgeTotal,
@@ -33,12 +39,9 @@ from server.reports.figures import (
     Satisfaction,
     SessionAttendance,
     category_label,
-    cell_masks,
     dimension_title,
-    hidden_counts,
-    share,
 )
-from server.reports.pdf_layout import INK_SOFT, Blocks, build_pdf, shown
+from server.reports.pdf_layout import INK_SOFT, Bar, Blocks, build_pdf
 from server.values.clock import EVENT_TIMEZONE
 from server.values.formatting import (
     NO_VALUE,
@@ -53,8 +56,8 @@ from server.values.formatting import (
 FOOTER = lazy("Aggregate figures only; counts from 1 to 4 are shown as <5.")
 PAGE = lazy("Page %(number)s")
 NO_DATA = lazy("No data yet.")
-HIDDEN_COUNT_NOTE = lazy(
-    "A count shown as “>4” is hidden too, so that a “<5” cannot be worked out from the total."
+FEW_ANSWERS = lazy(
+    "Fewer than 5 answers: the ratings are not shown, so that no one's answer can be told."
 )
 CHARTED_DIMENSIONS = ("sex", "age_band", "legal_status")
 NARRATIVE_SECTIONS = (
@@ -113,7 +116,7 @@ def _report(figures: EventFigures, narrative: Narrative) -> bytes:
         *_key_figures(figures, blocks),
         *_narrative(narrative, blocks),
         *_attendance(figures, blocks),
-        *_who_came(figures.breakdowns, figures.attended, blocks),
+        *_who_came(figures.breakdowns, blocks),
         *_employers(figures, blocks),
         *_satisfaction(figures, blocks),
     ]
@@ -229,34 +232,29 @@ def _session_cells(session: SessionAttendance) -> list[str]:
 # --- Parts shared by both documents ------------------------------------------------------------
 
 
-def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> list[Flowable]:
-    """Each breakdown as a table (and a chart for some), small counts hidden. Shares are of
-    `people`, who attended."""
+def _who_came(breakdowns: Sequence[Breakdown], blocks: Blocks) -> list[Flowable]:
+    """Each breakdown as published (`disclosure.publish_breakdown`): a table (and a chart for
+    some) with the rule in one sentence under it. Shares are of the people who attended."""
     story: list[Flowable] = [
         *blocks.heading(gettext("Who came")),
-        blocks.note(
-            gettext(
-                "Counts from 1 to 4 are shown as <5, without a share, so that no one can be "
-                "recognised. Shares are of the people who attended."
-            )
-            + " "
-            + gettext(HIDDEN_COUNT_NOTE)
-        ),
+        blocks.note(gettext("Shares are of the people who attended.")),
     ]
     if not breakdowns:
         story.append(blocks.empty(gettext(NO_DATA)))
     for breakdown in breakdowns:
-        rows = _ordered(breakdown)
+        published = publish_breakdown(breakdown)
+        rows = _ordered(breakdown.dimension, published.rows)
         title = dimension_title(breakdown.dimension)
         if not rows:
             story += [*blocks.subheading(title), blocks.empty(gettext(NO_DATA))]
             continue
         labels = [category_label(breakdown.dimension, row.key) for row in rows]
-        masks = cell_masks(breakdown)
-        if breakdown.dimension in CHARTED_DIMENSIONS and any(row.attended for row in rows):
+        if breakdown.dimension in CHARTED_DIMENSIONS and published.attended:
             chart = blocks.bars(
-                [(name, row.attended) for name, row in zip(labels, rows, strict=True)],
-                masks=[masks[row.key][1] for row in rows],
+                [
+                    Bar(name, row.attended.count, row.attended.chart_text)
+                    for name, row in zip(labels, rows, strict=True)
+                ]
             )
             story.append(KeepTogether([*blocks.subheading(title), chart]))
         else:
@@ -267,24 +265,25 @@ def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> l
                 [
                     [
                         name,
-                        shown(row.registered, masks[row.key][0]),
-                        shown(row.attended, masks[row.key][1]),
-                        percent(share(row.attended, people, masks[row.key][1]), missing=""),
+                        row.registered.text,
+                        row.attended.text,
+                        percent(row.attended.share(published.attended), missing=""),
                     ]
                     for name, row in zip(labels, rows, strict=True)
                 ],
                 [0.43, 0.19, 0.19, 0.19],
             )
         )
+        story.append(blocks.note(gettext(RULE)))
     return story
 
 
-def _ordered(breakdown: Breakdown) -> tuple[BreakdownRow, ...]:
-    """Age bands youngest first (the others as computed: most attended first)."""
-    if breakdown.dimension != "age_band":
-        return breakdown.rows
+def _ordered(dimension: str, rows: tuple[PublishedRow, ...]) -> tuple[PublishedRow, ...]:
+    """Age bands youngest first (the others as published: most attended first)."""
+    if dimension != "age_band":
+        return rows
     order = {band: index for index, band in enumerate(AGE_BANDS)}
-    return tuple(sorted(breakdown.rows, key=lambda row: order.get(row.key, len(order))))
+    return tuple(sorted(rows, key=lambda row: order.get(row.key, len(order))))
 
 
 def _pledged_and_delivered(total: PledgeTotal) -> tuple[str, str, str]:
@@ -315,20 +314,29 @@ def _pledge_table(pledges: Sequence[PledgeTotal], blocks: Blocks) -> Flowable:
 
 
 def _ratings(satisfaction: Satisfaction, blocks: Blocks) -> list[Flowable]:
-    """The average and how many gave each rating, small counts hidden. Never a comment."""
+    """The ratings as published (`disclosure.publish_ratings`): the answers, the average and a
+    bar per band of ratings, the highest first. Never a comment."""
     if not satisfaction.answers:
         return [blocks.empty(gettext(NO_DATA))]
-    average = decimal(satisfaction.average)
-    summary = gettext("Average rating: %(average)s out of 5, from %(answers)s answers.") % {
-        "average": average,
-        "answers": number(satisfaction.answers),
-    }
-    rows = [
-        (gettext("%(rating)s out of 5") % {"rating": rating}, satisfaction.distribution[rating - 1])
-        for rating in range(5, 0, -1)
+    published = publish_ratings(satisfaction)
+    if published.answers.hidden:
+        return [blocks.empty(gettext(FEW_ANSWERS))]
+    if published.average is None:
+        summary = gettext(
+            "From %(answers)s answers; the average is not shown, as it would tell how a few "
+            "people answered."
+        ) % {"answers": published.answers.text}
+    else:
+        summary = gettext("Average rating: %(average)s out of 5, from %(answers)s answers.") % {
+            "average": decimal(published.average),
+            "answers": published.answers.text,
+        }
+    bars = [Bar(band.label, band.cell.count, band.cell.chart_text) for band in published.bands]
+    return [
+        blocks.text(summary, space_after=4),
+        blocks.bars(bars[::-1]),
+        blocks.note(gettext(RATINGS_RULE)),
     ]
-    masks = hidden_counts([count for _, count in rows])
-    return [blocks.text(summary, space_after=4), blocks.bars(rows, masks=masks)]
 
 
 def _employers(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
@@ -382,7 +390,7 @@ def _bulletin(figures: ProgrammeFigures) -> bytes:
         blocks.text(period, size=12, space_after=4),
         *_programme_totals(figures, blocks),
         *_programme_lines(figures, blocks),
-        *_who_came(figures.breakdowns, figures.people, blocks),
+        *_who_came(figures.breakdowns, blocks),
         *blocks.heading(gettext("Pledges")),
         *blocks.subheading(gettext("By kind of commitment")),
         _pledge_table(figures.pledges, blocks),
@@ -421,7 +429,9 @@ def _programme_lines(figures: ProgrammeFigures, blocks: Blocks) -> list[Flowable
 
     story: list[Flowable] = [*blocks.heading(gettext("By city"))]
     if figures.by_city:
-        chart = blocks.bars([(line.key, line.attended) for line in figures.by_city])
+        chart = blocks.bars(
+            [Bar(line.key, line.attended, number(line.attended)) for line in figures.by_city]
+        )
         table = blocks.table(
             [gettext("City"), *header],
             [cells(line.key, line) for line in figures.by_city],

@@ -51,13 +51,14 @@ LEADING, ARABIC_LEADING = 1.45, 1.6
 Align = Literal["start", "end", "centre"]
 
 
-# --- Numbers and dates in the reader's locale ----------------------------------------------------
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its label, the count it stands for (None when the count is hidden:
+    no bar is drawn) and the text beside it (the count as written, or why it is hidden)."""
 
-
-def shown(count: int, mask: str | None) -> str:
-    """A count of a breakdown as published: its mask from `figures.hidden_counts` ("<5", ">4"),
-    or the count with the locale's digit grouping."""
-    return mask or number(count)
+    label: str
+    count: int | None
+    text: str
 
 
 # --- Text -----------------------------------------------------------------------------------------
@@ -354,36 +355,23 @@ class Blocks:
         )
         return table
 
-    def bars(
-        self,
-        rows: Sequence[tuple[str, int]],
-        *,
-        masks: Sequence[str | None] | None = None,
-        width: float = FRAME_WIDTH,
-    ) -> Drawing:
-        """Horizontal bars, one per (label, count), labels at the start side. With `masks`
-        (`figures.hidden_counts` of the counts), a hidden count has no bar and reads its mask:
-        a bar's length would tell the count."""
+    def bars(self, rows: Sequence[Bar], *, width: float = FRAME_WIDTH) -> Drawing:
+        """Horizontal bars, labels at the start side. A bar without a count (hidden: its length
+        would tell it) is not drawn, and its text says why in its place."""
         row_height, size, gap = 15.0, 8.0, 5.0
         label_width = width * 0.34
         value_width = 40.0
         bar_room = width - label_width - value_width - 2 * gap
         drawing = Drawing(width, row_height * len(rows) + 4)
-
-        hidden = list(masks) if masks is not None else [None] * len(rows)
-
-        def visible(index: int, count: int) -> int:
-            return 0 if hidden[index] else count
-
-        largest = max((visible(i, count) for i, (_, count) in enumerate(rows)), default=0) or 1
+        largest = max((row.count or 0 for row in rows), default=0) or 1
 
         def box(x: float, w: float) -> float:
             # x and w measured from the start side; the left edge on the page.
             return width - x - w if self.right_to_left else x
 
-        for index, (label, count) in enumerate(rows):
+        for index, row in enumerate(rows):
             y = drawing.height - (index + 1) * row_height
-            label = ellipsize(label, label_width, size, bold=False)
+            label = ellipsize(row.label, label_width, size, bold=False)
             label_w = text_width(label, size, bold=False)
             # The label ends next to its bar.
             drawing.add(
@@ -397,7 +385,7 @@ class Blocks:
                     right_to_left=self.right_to_left,
                 )
             )
-            length = bar_room * visible(index, count) / largest
+            length = bar_room * (row.count or 0) / largest
             if length:
                 drawing.add(
                     Rect(
@@ -409,16 +397,16 @@ class Blocks:
                         strokeColor=None,
                     )
                 )
-            value = shown(count, hidden[index])
-            value_w = text_width(value, size, bold=True)
+            shown = row.count is not None
+            value_w = text_width(row.text, size, bold=shown)
             drawing.add(
                 _string_runs(
-                    value,
+                    row.text,
                     box(label_width + 2 * gap + length - 2, value_w),
                     y + 4,
                     size,
                     INK_SOFT,
-                    bold=True,
+                    bold=shown,
                     right_to_left=self.right_to_left,
                 )
             )

@@ -1,10 +1,10 @@
 """Published synthesis reports: the public page at a report's link, and its PDF in French,
 Arabic or English.
 
-A published report shows aggregates only: every count from 1 to 4 of a breakdown is shown as
-"<5", and one more as ">4" where a total would give it away (`figures.hidden_counts`); the
-feedback's comments are taken out of the figures before anything is drawn. An unknown token,
-and a report that is not or no longer published, answer 404.
+A published report shows aggregates only, as `server.reports.disclosure` publishes them (no count
+from 1 to 4, none that a total would give away); the feedback's comments are taken out of the
+figures before anything is drawn. An unknown token, and a report that is not or no longer
+published, answer 404.
 
 `report_context()` is what the report's `{% block report %}` reads: the organisers' editor
 shows the same block as its live preview.

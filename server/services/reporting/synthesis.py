@@ -4,7 +4,7 @@ report: write the narrative, publish, unpublish.
 Every figure is computed from the data each time a report is read, by aggregate queries
 (COUNT … GROUP BY in the database): an event's figures cost about twenty queries whether it had
 fifty registrations or fifty thousand. What a reader may see of a count is decided when it is
-shown (`server.reports.figures.hidden_counts`); the counts here are exact.
+shown (`server.reports.disclosure`); the counts here are exact.
 
 Definitions, for an event (a fair counts its own registrations; its sessions come apart):
 
@@ -14,7 +14,8 @@ Definitions, for an event (a fair counts its own registrations; its sessions com
   registration cancelled after its check-in no longer counts, as on the live attendance page;
 - walk-ins: confirmed registrations made at the door (source `walk-in`);
 - show-up rate: attended ÷ confirmed, both counted among the registrations made ahead (online or
-  imported): a walk-in always "shows up". None when nobody was confirmed ahead;
+  imported): a walk-in always "shows up". None when nobody was confirmed ahead. The live
+  attendance page counts it with the same function (`door.attendance.registration_totals`);
 - sessions: each non-draft session of a fair, confirmed and attended;
 - arrivals: attended people per half hour of their check-in, in Africa/Casablanca;
 - breakdowns: distinct people with a registration that is not cancelled, and of them those who
@@ -70,7 +71,6 @@ from server.models.enums import (
     LegalStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationSource,
     RegistrationStatus,
     ReportStatus,
 )
@@ -93,6 +93,7 @@ from server.reports.figures import (
     SessionAttendance,
 )
 from server.services.action_log import log_event_action
+from server.services.door.attendance import registration_totals
 from server.services.employers.pledges import COUNTED_REVIEWS
 from server.values.clock import EVENT_TIMEZONE, today_in_morocco
 
@@ -115,7 +116,6 @@ _COLUMNS: dict[Dimension, str] = {
     "language": "attendee__preferred_language",
 }
 _NOT_STATED_VALUES = frozenset({"", Gender.UNDISCLOSED.value, LegalStatus.UNDISCLOSED.value})
-WAITING_STATUSES = (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 POSTED_OFFER_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.CLOSED)
 INTERVIEW_STATUSES = (InterestStatus.INTERVIEWED, InterestStatus.HIRED)
 
@@ -169,49 +169,6 @@ def current_semester(today: date) -> tuple[date, date]:
 
 
 # --- shared aggregates --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Totals:
-    registrations: int = 0
-    confirmed: int = 0
-    waiting: int = 0
-    cancelled: int = 0
-    attended: int = 0
-    walk_ins: int = 0
-    confirmed_ahead: int = 0  # confirmed online or imported
-    attended_ahead: int = 0
-
-    @property
-    def show_up_rate(self) -> float | None:
-        return self.attended_ahead / self.confirmed_ahead if self.confirmed_ahead else None
-
-
-async def _totals(registrations: QuerySet[Registration]) -> _Totals:
-    """Registrations by status and source: one GROUP BY query."""
-    rows = (
-        await registrations.annotate(count=Count("id"), checked_in=Count("checked_in_at"))
-        .group_by("status", "source")
-        .values("status", "source", "count", "checked_in")
-    )
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        count, checked_in = int(row["count"]), int(row["checked_in"] or 0)
-        status, source = row["status"], row["source"]
-        counts["registrations"] += count
-        if status == RegistrationStatus.CONFIRMED:
-            counts["confirmed"] += count
-            counts["attended"] += checked_in
-            if source == RegistrationSource.WALK_IN:
-                counts["walk_ins"] += count
-            else:
-                counts["confirmed_ahead"] += count
-                counts["attended_ahead"] += checked_in
-        elif status in WAITING_STATUSES:
-            counts["waiting"] += count
-        else:
-            counts["cancelled"] += count
-    return _Totals(**counts)
 
 
 async def _breakdowns(registrations: QuerySet[Registration], year: int) -> tuple[Breakdown, ...]:
@@ -360,7 +317,7 @@ async def event_figures(
     today = today or today_in_morocco()
     language = language or current_language().code
     registrations = Registration.filter(event_id=event.id)
-    totals = await _totals(registrations)
+    totals = await registration_totals(registrations)
     organisation = await Organisation.get(id=event.organisation_id)  # type: ignore[attr-defined]
     return EventFigures(
         title=pick_text(event.title, language),
@@ -527,7 +484,7 @@ async def programme_figures(
     if not event_ids:
         return _empty_programme(organisation, start, end)
     registrations = Registration.filter(event_id__in=event_ids)
-    totals = await _totals(registrations)
+    totals = await registration_totals(registrations)
     people = (
         await registrations.filter(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
         .annotate(people=Count("attendee_id", distinct=True))
