@@ -38,6 +38,7 @@ from server.routes.manage import employers as manage_employers
 from server.routes.manage import events as manage_events
 from server.routes.manage import exhibitors as manage_exhibitors
 from server.routes.manage import exports as manage_exports
+from server.routes.manage import funders as manage_funders
 from server.routes.manage import offers as manage_offers
 from server.routes.manage import overview as manage
 from server.routes.manage import pledges as manage_pledges
@@ -156,6 +157,12 @@ routes = [
     # -- public report routes --
     Route("/reports/{token:str}", reports.report, name="report"),
     Route("/reports/{token:str}/report.pdf", reports.report_pdf, name="report_pdf"),
+    # -- funder logo on a published report's cover --
+    Route(
+        "/reports/{token:str}/funders/{funder_id:id}/logo",
+        reports.report_funder_logo,
+        name="report_funder_logo",
+    ),
     Route("/login", accounts.login, methods=["GET", "POST"], name="login"),
     Route("/logout", accounts.logout, methods=["POST"], name="logout"),
     Route("/account", accounts.account, name="account"),
@@ -360,6 +367,30 @@ routes = [
                 "/{organisation:str}/bulletin.xlsx",
                 manage_reports.bulletin_xlsx,
                 name="bulletin_xlsx",
+            ),
+            # -- funder routes: the organisation's funders, named on report covers --
+            Route(
+                "/{organisation:str}/funders",
+                manage_funders.funder_list,
+                methods=["GET", "POST"],
+                name="funders",
+            ),
+            Route(
+                "/{organisation:str}/funders/{funder_id:id}",
+                manage_funders.funder_edit,
+                methods=["GET", "POST"],
+                name="funder_edit",
+            ),
+            Route(
+                "/{organisation:str}/funders/{funder_id:id}/remove",
+                manage_funders.funder_remove,
+                methods=["POST"],
+                name="funder_remove",
+            ),
+            Route(
+                "/{organisation:str}/funders/{funder_id:id}/logo",
+                manage_funders.funder_logo,
+                name="funder_logo",
             ),
             # -- organiser export routes --
             Route(

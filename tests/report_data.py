@@ -312,3 +312,55 @@ async def _feedback(fair: Event, registrations: dict[str, Registration]) -> None
 
 def after_the_fair(days: int = 1) -> datetime:
     return local(17) + timedelta(days=days)
+
+
+async def make_past_fair(organisation: Organisation) -> Event:
+    """The shape of the demo's past job day, which the old small-cell rule published with women
+    as ">4": 124 people registered online, 66 women, 55 men and 3 who did not state their sex;
+    52, 43 and 2 of them came. Twelve attendees rated it: one 2, two 3s, four 4s, five 5s."""
+    fair = await make_event(
+        organisation,
+        "journee-emploi",
+        status=EventStatus.CLOSED,
+        title={"fr": "Journée de l'emploi", "en": "Job day"},
+        starts_at=local(9),
+        ends_at=local(17),
+    )
+    sexes = [("female", 66, 52), ("male", 55, 43), ("undisclosed", 3, 2)]
+    people = [
+        Attendee(
+            first_name=f"{gender}{index}",
+            gender=gender,
+            phone=f"+2126{next(_serials):08d}",
+            consent_processing_at=local(8),
+        )
+        for gender, registered, _ in sexes
+        for index in range(registered)
+    ]
+    await Attendee.bulk_create(people)
+    saved = await Attendee.filter(phone__in=[person.phone for person in people]).order_by("id")
+    came = {gender: attended for gender, _, attended in sexes}
+    registrations = []
+    for attendee in saved:
+        present = came[attendee.gender] > 0
+        came[attendee.gender] -= 1
+        registrations.append(
+            Registration(
+                event=fair,
+                attendee=attendee,
+                status=RegistrationStatus.CONFIRMED,
+                source=RegistrationSource.ONLINE,
+                badge_serial=f"R{next(_serials):06d}",
+                checked_in_at=local(10) if present else None,
+            )
+        )
+    await Registration.bulk_create(registrations)
+    rated = await Registration.filter(event=fair, checked_in_at__isnull=False).order_by("id")
+    ratings = [2, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 5]
+    await Feedback.bulk_create(
+        [
+            Feedback(event=fair, registration=registration, rating=rating)
+            for registration, rating in zip(rated, ratings, strict=False)
+        ]
+    )
+    return fair

@@ -19,7 +19,7 @@ from bidi import get_display
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from server.documents.pdf_text import in_language
+from server.documents.pdf_text import in_language, visual_runs
 from server.i18n import current_language, gettext, translations
 from server.models.enums import EventKind, Gender, LegalStatus, PledgeKind
 from server.reports.disclosure import RULE
@@ -32,6 +32,7 @@ from server.reports.figures import (
     EmployerFigures,
     EventFigures,
     FeedbackFigures,
+    FunderCredit,
     Narrative,
     PledgeTotal,
     ProgrammeFigures,
@@ -40,7 +41,7 @@ from server.reports.figures import (
     SessionAttendance,
     category_label,
 )
-from server.reports.pdf import bulletin_pdf, report_pdf
+from server.reports.pdf import NARRATIVE_WRITTEN_IN, bulletin_pdf, report_pdf
 from server.reports.spreadsheets import bulletin_xlsx
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "test-output" / "reports"
@@ -168,6 +169,24 @@ def programme_figures() -> ProgrammeFigures:
     )
 
 
+def report(
+    figures: EventFigures,
+    narrative: Narrative,
+    *,
+    language: str,
+    narrative_language: str | None = None,
+    funders: tuple[FunderCredit, ...] = (),
+) -> bytes:
+    """The report PDF, its narrative written in its own language unless told otherwise."""
+    return report_pdf(
+        figures,
+        narrative,
+        language=language,
+        narrative_language=narrative_language or language,
+        funders=funders,
+    )
+
+
 def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
     """The text of every page. Plain mode puts right-to-left runs back in reading order; layout
     mode gives each line's characters in the order they are drawn, left to right, with the
@@ -207,7 +226,7 @@ def only_sex_breakdown(rows: tuple[BreakdownRow, ...]) -> tuple[Breakdown, ...]:
 
 
 def test_the_report_shows_the_key_figures_and_the_narrative():
-    text = pdf_text(report_pdf(event_figures(), NARRATIVE, language="en"))
+    text = pdf_text(report(event_figures(), NARRATIVE, language="en"))
 
     assert "Forum de l'emploi — Casablanca 2026" in text
     assert "Association Solidarité Migrants" in text
@@ -218,7 +237,7 @@ def test_the_report_shows_the_key_figures_and_the_narrative():
 
 
 def test_the_french_report_writes_numbers_the_french_way_and_keeps_the_narrative():
-    text = pdf_text(report_pdf(event_figures(), NARRATIVE, language="fr"))
+    text = pdf_text(report(event_figures(), NARRATIVE, language="fr"))
 
     assert "1 234" in text
     assert "67 %" in text
@@ -227,7 +246,7 @@ def test_the_french_report_writes_numbers_the_french_way_and_keeps_the_narrative
 
 
 def test_the_narrative_is_printed_as_text_not_read_as_markup():
-    text = pdf_text(report_pdf(event_figures(), NARRATIVE, language="en"))
+    text = pdf_text(report(event_figures(), NARRATIVE, language="en"))
 
     assert "Une entreprise a signé <script>& des contrats sur place." in text
 
@@ -236,7 +255,7 @@ def test_a_narrative_longer_than_a_page_runs_onto_the_next_pages_whole():
     words = [f"mot{number:04d}" for number in range(1500)]
     narrative = Narrative(context=" ".join(words))
 
-    pdf = report_pdf(event_figures(), narrative, language="fr")
+    pdf = report(event_figures(), narrative, language="fr")
 
     found = [word for word in pdf_text(pdf).split() if word.startswith("mot")]
     assert found == words
@@ -255,7 +274,7 @@ def test_a_breakdown_count_from_1_to_4_is_shown_as_less_than_5_and_0_and_7_as_th
         )
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+    text = pdf_text(report(figures, Narrative(), language="en"), layout=True)
 
     other = in_language("en", category_label, "sex", Gender.OTHER)
     # The chart says why there is no bar; the table's row: registered 7, attended <5, no share.
@@ -271,7 +290,7 @@ def test_a_lone_small_count_is_protected_by_the_least_informative_count_not_by_w
         )
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+    text = pdf_text(report(figures, Narrative(), language="en"), layout=True)
 
     # Attended 48 and 3 of a published 51: "not stated" (nobody) is hidden with the 3.
     assert rows_starting_with(text, "Woman") == [["48"], ["61", "48", "94%"]]
@@ -279,7 +298,7 @@ def test_a_lone_small_count_is_protected_by_the_least_informative_count_not_by_w
 
 
 def test_every_table_of_who_came_says_the_rule_under_it():
-    text = " ".join(pdf_text(report_pdf(event_figures(), Narrative(), language="en")).split())
+    text = " ".join(pdf_text(report(event_figures(), Narrative(), language="en")).split())
 
     rule = " ".join(in_language("en", lambda: gettext(RULE)).split())
     assert text.count(rule) == len(DIMENSIONS)
@@ -294,13 +313,13 @@ def test_the_satisfaction_chart_draws_every_band_of_ratings():
         )
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+    text = pdf_text(report(figures, Narrative(), language="en"), layout=True)
 
     assert rows_starting_with(text, "5 out of 5") == [["5"]]
     assert rows_starting_with(text, "2 to 4 out of 5") == [["7"]]
     assert rows_starting_with(text, "1 out of 5") == [["0"]]
     assert "Average rating: 4.1 out of 5, from 12 answers." in pdf_text(
-        report_pdf(figures, Narrative(), language="en")
+        report(figures, Narrative(), language="en")
     )
 
 
@@ -309,7 +328,7 @@ def test_no_feedback_comment_is_ever_printed():
     assert figures.feedback.comments == (COMMENT,)
 
     for language in ("fr", "en", "ar"):
-        text = pdf_text(report_pdf(figures, NARRATIVE, language=language))
+        text = pdf_text(report(figures, NARRATIVE, language=language))
         assert "rude" not in text
         assert "Mohamed" not in text
 
@@ -331,7 +350,7 @@ def test_the_arabic_report_is_shaped_and_reads_from_the_right():
     test-output/reports/ for a person to look at.
     """
     narrative = Narrative(context="حضر الملتقى عدد كبير من الباحثين عن عمل")
-    pdf = report_pdf(event_figures(title=ARABIC_TITLE), narrative, language="ar")
+    pdf = report(event_figures(title=ARABIC_TITLE), narrative, language="ar")
 
     text = pdf_text(pdf)
     assert arabic_reshaper.reshape(ARABIC_TITLE) in text
@@ -351,8 +370,8 @@ def test_the_arabic_report_is_shaped_and_reads_from_the_right():
 def test_the_arabic_report_keeps_the_figures_and_mirrors_its_tables():
     figures = event_figures()
 
-    arabic = report_pdf(figures, NARRATIVE, language="ar")
-    english = report_pdf(figures, NARRATIVE, language="en")
+    arabic = report(figures, NARRATIVE, language="ar")
+    english = report(figures, NARRATIVE, language="en")
 
     assert "1.234" in pdf_text(arabic).split()
     # The sex table's row for women: registered 61, share 53,3 %. The share is the last column,
@@ -364,7 +383,7 @@ def test_the_arabic_report_keeps_the_figures_and_mirrors_its_tables():
 def test_rendering_leaves_the_callers_language_alone():
     before = current_language().code
 
-    report_pdf(event_figures(), NARRATIVE, language="ar")
+    report(event_figures(), NARRATIVE, language="ar")
 
     assert current_language().code == before
 
@@ -437,7 +456,7 @@ def test_an_event_with_nothing_counted_yet_says_so():
         feedback=FeedbackFigures(nothing, nothing, ()),
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"))
+    text = pdf_text(report(figures, Narrative(), language="en"))
 
     assert "Show-up rate" in text
     assert text.count("No data yet.") == len(DIMENSIONS) + 3  # employers, two kinds of ratings
@@ -447,7 +466,7 @@ def test_odd_narrative_text_is_printed_without_failing():
     url = "https://example.org/" + "a" * 300
     narrative = Narrative(context=f"Lien : {url}\r\nÉmoji 🎉, nul \x00 et tabulation\tici.")
 
-    text = pdf_text(report_pdf(event_figures(), narrative, language="fr"))
+    text = pdf_text(report(event_figures(), narrative, language="fr"))
 
     assert "Lien :" in text
     assert "tabulation ici." in text
@@ -482,3 +501,41 @@ def test_a_bulletin_for_a_period_without_events_renders_in_both_formats():
     assert [row[0] for row in workbook["By city"].values] == ["City"]
     summary = {row[0]: row[1] for row in workbook["Summary"].values}
     assert summary["Show-up rate"] is None
+
+
+# --- Arabic: figures left to right, the narrative in its own language ---------------------------
+
+
+def arabic_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if any(0xFE70 <= ord(c) <= 0xFEFF for c in line)]
+
+
+def test_in_arabic_less_than_5_reads_as_less_than_5_inside_sentences_too():
+    pdf = report(event_figures(), Narrative(), language="ar")
+
+    # Layout mode gives each line's characters in the order they are drawn, left to right.
+    lines = arabic_lines(pdf_text(pdf, layout=True))
+    with_token = [line for line in lines if "<5" in line]
+    assert len(with_token) >= len(DIMENSIONS)  # the rule under each table, the footer
+    assert not any("5>" in line for line in lines)
+
+
+def test_percentages_and_signed_numbers_keep_their_order_in_arabic_text():
+    drawn = "".join(
+        run for run, _ in visual_runs("النسبة 46% والفرق +12 والعدد <5", right_to_left=True)
+    )
+
+    for token in ("46%", "+12", "<5"):
+        assert token in drawn
+
+
+def test_a_report_in_another_language_than_its_narrative_says_where_to_read_it():
+    arabic = pdf_text(report(event_figures(), NARRATIVE, language="ar", narrative_language="fr"))
+    english = pdf_text(report(event_figures(), NARRATIVE, language="en", narrative_language="fr"))
+    french = pdf_text(report(event_figures(), NARRATIVE, language="fr", narrative_language="fr"))
+
+    assert "Les visiteurs sont venus nombreux le matin." not in arabic + english
+    assert "Les visiteurs sont venus nombreux le matin." in french
+    said = translations("ar").gettext(NARRATIVE_WRITTEN_IN["fr"])
+    assert arabic_reshaper.reshape(said.split(":")[0]) in arabic
+    assert "The organisers wrote their account of the event in French" in " ".join(english.split())

@@ -12,9 +12,15 @@ from server.models.enums import ReportStatus, Role
 from server.reports.disclosure import RULE
 from server.services.reporting import synthesis as reporting
 from server.values.clock import today_in_morocco
-from tests.report_data import COMMENTS, KnownFair, after_the_fair, make_known_fair
+from tests.report_data import (
+    COMMENTS,
+    KnownFair,
+    after_the_fair,
+    make_known_fair,
+    make_past_fair,
+)
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
-from tests.test_report_pdf import pdf_text
+from tests.test_report_pdf import pdf_text, rows_starting_with
 
 NARRATIVE = {
     "context": "Premier salon du programme à Casablanca.",
@@ -458,3 +464,48 @@ async def test_the_menu_leads_to_the_bulletin(organiser, known):
     page = html(await organiser.get("/manage/passerelles/bulletin"))
     current = page.select_one(".sub-nav a[aria-current='page']")
     assert current["href"] == "/manage/passerelles/bulletin"
+
+
+# --- the past fair's shape ----------------------------------------------------------------------
+
+
+async def published_past_fair(known: KnownFair) -> str:
+    fair = await make_past_fair(known.organisation)
+    await reporting.save_narrative(fair, reporting.ReportForm(**NARRATIVE), by=None)
+    report = await reporting.publish_report(fair, by=None, now=after_the_fair())
+    return f"/reports/{report.public_token}"
+
+
+async def test_the_past_fairs_report_shows_women_and_men(client, known):
+    page = html(await client.get(await published_past_fair(known)))
+
+    sex = cells(page, "sex")
+    assert sex["female"] == ("66", "53\u00a0%", "52", "54\u00a0%")
+    assert sex["male"] == ("55", "44\u00a0%", "43", "44\u00a0%")
+    assert sex[""] == ("<5", "", "<5", "")
+    assert sex["other"] == ("masqué", "", "masqué", "")
+    assert page.select_one("#figure-registrations").get_text() == "124"
+
+
+async def test_the_past_fairs_pdf_draws_a_bar_for_women_and_for_men(client, known):
+    path = await published_past_fair(known)
+
+    text = pdf_text((await client.get(path + "/report.pdf?language=en")).content, layout=True)
+
+    # The chart's bar, then the table's row: registered, attended and share of attendees.
+    assert rows_starting_with(text, "Woman") == [["52"], ["66", "52", "54%"]]
+    assert rows_starting_with(text, "Man") == [["43"], ["55", "43", "44%"]]
+    # The sex breakdown comes first (the other breakdowns have a "not stated" too).
+    assert rows_starting_with(text, "Not stated")[:2] == [
+        ["hidden:", "fewer", "than", "5"],
+        ["<5", "<5"],
+    ]
+
+
+async def test_the_past_fairs_satisfaction_shows_every_band_of_ratings(client, known):
+    page = html(await client.get(await published_past_fair(known)))
+
+    attendees = page.select_one("#report-satisfaction tr[data-group='attendees']")
+    shown = [(td.get("data-ratings"), td.get_text(strip=True)) for td in attendees.select("td")]
+    # Twelve answers averaging 4.1: the 2, 3s and 4s one by one would be given away by it.
+    assert shown == [(None, "12"), (None, "4,1"), ("1-1", "0"), ("2-4", "7"), ("5-5", "5")]

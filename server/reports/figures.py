@@ -129,6 +129,18 @@ class Narrative:
 
 
 @dataclass(frozen=True)
+class FunderCredit:
+    """A funder as a report's cover shows it, as its visibility rules ask: its logo (PNG or
+    JPEG bytes, None when there is none), its name, and its funding statement in the report's
+    language or, when it has none there, in French (`statement_language` says which)."""
+
+    name: str
+    statement: str
+    statement_language: str
+    logo: bytes | None
+
+
+@dataclass(frozen=True)
 class EventFigures:
     """Everything counted for one event (a fair counts its own registrations, its sessions come
     in `sessions`)."""

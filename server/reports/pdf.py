@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from server.documents.pdf_text import in_language
-from server.i18n import current_language, gettext, lazy
+from server.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, gettext, lazy
 from server.i18n.labels import label
 from server.models.enums import EventKind
 from server.reports.disclosure import (
@@ -32,6 +32,7 @@ from server.reports.figures import (
     AGE_BANDS,
     Breakdown,
     EventFigures,
+    FunderCredit,
     Narrative,
     PledgeTotal,
     ProgrammeFigures,
@@ -59,6 +60,21 @@ NO_DATA = lazy("No data yet.")
 FEW_ANSWERS = lazy(
     "Fewer than 5 answers: the ratings are not shown, so that no one's answer can be told."
 )
+# What a report in another language says of a narrative written in one language only.
+NARRATIVE_WRITTEN_IN = {
+    "fr": lazy(
+        "The organisers wrote their account of the event in French: it is in the French version "
+        "of this report."
+    ),
+    "ar": lazy(
+        "The organisers wrote their account of the event in Arabic: it is in the Arabic version "
+        "of this report."
+    ),
+    "en": lazy(
+        "The organisers wrote their account of the event in English: it is in the English "
+        "version of this report."
+    ),
+}
 CHARTED_DIMENSIONS = ("sex", "age_band", "legal_status")
 NARRATIVE_SECTIONS = (
     ("context", lazy("Context")),
@@ -78,11 +94,22 @@ def _clock(value: datetime) -> str:
     return local_time(value, "HH:mm")
 
 
-def report_pdf(figures: EventFigures, narrative: Narrative, *, language: str) -> bytes:
+def report_pdf(
+    figures: EventFigures,
+    narrative: Narrative,
+    *,
+    language: str,
+    narrative_language: str,
+    funders: Sequence[FunderCredit] = (),
+) -> bytes:
     """An event's synthesis report in `language` ("fr", "ar" or "en"; another reads as French):
-    a title page, the key figures, the organiser's narrative, attendance, who came, employers
-    and pledges, satisfaction."""
-    return in_language(language, _report, figures, narrative)
+    a cover (the organisation, the event, its dates and place, the funders' logos and funding
+    statements), the key figures, the organiser's narrative, attendance, who came, employers
+    and pledges, satisfaction.
+
+    The narrative is printed only in the report of the language it was written in
+    (`narrative_language`): the others say where to read it, rather than mix languages."""
+    return in_language(language, _report, figures, narrative, narrative_language, funders)
 
 
 def bulletin_pdf(figures: ProgrammeFigures, *, language: str) -> bytes:
@@ -109,12 +136,17 @@ def _document(story: list[Flowable], blocks: Blocks, *, title: str, author: str)
 # --- The synthesis report ------------------------------------------------------------------------
 
 
-def _report(figures: EventFigures, narrative: Narrative) -> bytes:
+def _report(
+    figures: EventFigures,
+    narrative: Narrative,
+    narrative_language: str,
+    funders: Sequence[FunderCredit],
+) -> bytes:
     blocks = _blocks()
     story = [
-        *_title_page(figures, blocks),
+        *_title_page(figures, funders, blocks),
         *_key_figures(figures, blocks),
-        *_narrative(narrative, blocks),
+        *_narrative(narrative, narrative_language, blocks),
         *_attendance(figures, blocks),
         *_who_came(figures.breakdowns, blocks),
         *_employers(figures, blocks),
@@ -124,18 +156,36 @@ def _report(figures: EventFigures, narrative: Narrative) -> bytes:
     return _document(story, blocks, title=title, author=figures.organisation)
 
 
-def _title_page(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+def _title_page(
+    figures: EventFigures, funders: Sequence[FunderCredit], blocks: Blocks
+) -> list[Flowable]:
     place = ", ".join(part for part in (figures.venue, figures.city) if part.strip())
-    return [
-        Spacer(0, 45 * mm),
+    story: list[Flowable] = [
+        Spacer(0, 45 * mm if not funders else 30 * mm),
         blocks.text(figures.organisation, size=13, colour=INK_SOFT, space_after=28),
         blocks.text(gettext("Synthesis report"), size=13, bold=True, space_after=6),
         blocks.title(figures.title),
         blocks.text(label(figures.kind), size=13, colour=INK_SOFT, space_after=22),
         blocks.text(_when(figures.starts_at, figures.ends_at), size=12),
         blocks.text(place, size=12),
-        PageBreak(),
     ]
+    if funders:
+        story += [
+            Spacer(0, 24 * mm),
+            blocks.logos([(funder.name, funder.logo) for funder in funders]),
+            Spacer(0, 4 * mm),
+            *(
+                blocks.text(
+                    funder.statement,
+                    size=9,
+                    colour=INK_SOFT,
+                    space_after=4,
+                    right_to_left=LANGUAGES[funder.statement_language].direction == "rtl",
+                )
+                for funder in funders
+            ),
+        ]
+    return [*story, PageBreak()]
 
 
 def _when(starts_at: datetime, ends_at: datetime) -> str:
@@ -185,12 +235,18 @@ def _hour_labels(starts: Sequence[datetime]) -> list[str]:
     ]
 
 
-def _narrative(narrative: Narrative, blocks: Blocks) -> list[Flowable]:
+def _narrative(narrative: Narrative, language: str, blocks: Blocks) -> list[Flowable]:
     sections = [
         (gettext(title), getattr(narrative, field))
         for field, title in NARRATIVE_SECTIONS
         if getattr(narrative, field).strip()
     ]
+    if sections and language != current_language().code:
+        written_in = NARRATIVE_WRITTEN_IN.get(language, NARRATIVE_WRITTEN_IN[DEFAULT_LANGUAGE])
+        return [
+            *blocks.heading(gettext("The organisers' account")),
+            blocks.text(gettext(written_in)),
+        ]
     story: list[Flowable] = []
     for title, text in sections:
         story += blocks.heading(title)

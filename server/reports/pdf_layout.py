@@ -22,9 +22,17 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 from server.documents.pdf_text import ellipsize, fonts, text_width, visual_runs
 from server.i18n import current_language
@@ -35,6 +43,7 @@ MARGIN = 18 * mm
 FOOTER_ROOM = 12 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 HEADING_ROOM = 30 * mm  # a heading needs this much room under it for what it introduces
+LOGO_HEIGHT = 20 * mm
 CELL_PADDING = 4
 
 # The web pages' palette (static/css/app.css).
@@ -247,8 +256,12 @@ class Blocks:
     right_to_left: bool
 
     def text(self, text: str, **style: Any) -> Text:
-        style.setdefault("leading", ARABIC_LEADING if self.right_to_left else LEADING)
-        return Text(text, right_to_left=self.right_to_left, **style)
+        """A paragraph in the document's direction, unless `right_to_left` says otherwise (a
+        text in another language than the document's)."""
+        style.setdefault("right_to_left", self.right_to_left)
+        rtl = style["right_to_left"]
+        style.setdefault("leading", ARABIC_LEADING if rtl else LEADING)
+        return Text(text, **style)
 
     def title(self, text: str) -> Text:
         return self.text(text, size=24, bold=True, colour=GREEN_900, leading=1.3, space_after=6)
@@ -326,6 +339,30 @@ class Blocks:
             spaceAfter=6,
         )
         table.setStyle(TableStyle(style))
+        return table
+
+    def logos(
+        self, logos: Sequence[tuple[str, bytes | None]], *, height: float = LOGO_HEIGHT
+    ) -> Table:
+        """Logos side by side from the start side, each `height` tall at most and no wider than
+        its share of the page; a logo missing or unreadable is replaced by its name."""
+        room = FRAME_WIDTH / max(len(logos), 1) - 6 * mm
+        cells = [_logo(name, data, room, height, self) for name, data in logos]
+        table = Table(
+            [self._row(cells)],
+            colWidths=[FRAME_WIDTH / max(len(logos), 1)] * len(logos),
+            hAlign="RIGHT" if self.right_to_left else "LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ALIGN", (0, 0), (-1, -1), "RIGHT" if self.right_to_left else "LEFT"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         return table
 
     def key_figures(self, items: Sequence[tuple[str, str]], *, columns: int = 4) -> Table:
@@ -461,6 +498,21 @@ class Blocks:
         chart.bars[0].strokeColor = None
         drawing.add(chart)
         return drawing
+
+
+def _logo(name: str, data: bytes | None, width: float, height: float, blocks: Blocks) -> Flowable:
+    """A logo scaled to fit `width` × `height`, keeping its proportions; its name when there is
+    no image, or one that cannot be read."""
+    if data:
+        try:
+            reader = ImageReader(io.BytesIO(data))
+            image_width, image_height = reader.getSize()
+        except Exception:  # an uploaded file: any failure to decode it means "no image"
+            image_width = image_height = 0
+        if image_width and image_height:
+            scale = min(width / image_width, height / image_height)
+            return Image(io.BytesIO(data), image_width * scale, image_height * scale)
+    return blocks.text(name, size=11, bold=True)
 
 
 def _header_size(text: str, fraction: float, size: float) -> float:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -54,11 +54,13 @@ from server.models import (
     Event,
     Exhibitor,
     Feedback,
+    Funder,
     Interest,
     Offer,
     Organisation,
     Pledge,
     Registration,
+    ReportFunder,
     SynthesisReport,
     User,
 )
@@ -602,7 +604,8 @@ def bulletin_period(start: str, end: str, *, today: date | None = None) -> tuple
 
 @dataclass
 class ReportForm:
-    """The narrative as typed in the editor, and the language it is written in."""
+    """The narrative as typed in the editor, the language it is written in, and the funders
+    ticked for the cover (their ids, as sent)."""
 
     context: str = ""
     what_happened: str = ""
@@ -610,14 +613,19 @@ class ReportForm:
     recommendations: str = ""
     next_steps: str = ""
     language: str = ""
+    funders: tuple[str, ...] = ()
 
     @classmethod
-    def from_report(cls, report: SynthesisReport | None) -> ReportForm:
+    def from_report(
+        cls, report: SynthesisReport | None, funders: Sequence[Funder] = ()
+    ) -> ReportForm:
+        """The saved report as a form, with the funders on its cover (`report_funders`)."""
         if report is None:
             return cls(language=current_language().code)
         return cls(
             **{name: getattr(report, name) for name in NARRATIVE_FIELDS},
             language=report.language,
+            funders=tuple(str(funder.id) for funder in funders),
         )
 
     @property
@@ -648,10 +656,40 @@ async def event_report(event: Event) -> SynthesisReport | None:
     return await SynthesisReport.get_or_none(event_id=event.id)
 
 
+async def report_funders(report: SynthesisReport | None) -> list[Funder]:
+    """The funders on the report's cover, in the organisers' order (none by default)."""
+    if report is None:
+        return []
+    rows = (
+        await ReportFunder.filter(report_id=report.id)
+        .order_by("position", "id")
+        .select_related("funder")
+    )
+    return [row.funder for row in rows]
+
+
+async def cover_funders(event: Event, ids: Sequence[str]) -> list[Funder]:
+    """The funders of the event's organisation with these ids, in the order given: what the
+    cover shows for a form. Raises ValidationFailed (`funders`) for any other id."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, Funder] = {}
+    if wanted and all(id_.isdigit() and len(id_) <= 9 for id_ in wanted):
+        funders = await Funder.filter(
+            organisation_id=event.organisation_id,  # type: ignore[attr-defined]
+            id__in=[int(id_) for id_ in wanted],
+        )
+        found = {funder.id: funder for funder in funders}
+    if len(found) != len(wanted):
+        raise ValidationFailed({"funders": lazy("Choose funders from the list.")})
+    return [found[int(id_)] for id_ in wanted]
+
+
 async def save_narrative(event: Event, form: ReportForm, *, by: User | None) -> SynthesisReport:
-    """Save the narrative (a published report shows the new text at once); logs
-    `report.narrative.saved` with the names of the changed parts. Raises ValidationFailed."""
+    """Save the narrative and the funders on the cover (a published report shows them at
+    once); logs `report.narrative.saved` with the names of the changed parts. Raises
+    ValidationFailed."""
     check_report_form(form)
+    funders = await cover_funders(event, form.funders)
     values: dict[str, Any] = {name: getattr(form, name).strip() for name in NARRATIVE_FIELDS}
     values["language"] = form.language
     async with in_transaction():
@@ -659,6 +697,15 @@ async def save_narrative(event: Event, form: ReportForm, *, by: User | None) -> 
         changed = sorted(name for name, value in values.items() if getattr(report, name) != value)
         report.update_from_dict(values)
         await report.save()
+        if [funder.id for funder in await report_funders(report)] != [f.id for f in funders]:
+            await ReportFunder.filter(report_id=report.id).delete()
+            await ReportFunder.bulk_create(
+                [
+                    ReportFunder(report_id=report.id, funder_id=funder.id, position=position)
+                    for position, funder in enumerate(funders)
+                ]
+            )
+            changed.append("funders")
         await log_event_action("report.narrative.saved", event, by, {"fields": changed})
     return report
 
