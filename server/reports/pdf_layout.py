@@ -13,6 +13,7 @@ render inside `server.documents.pdf_text.in_language`.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -73,9 +74,14 @@ class Bar:
 # --- Text -----------------------------------------------------------------------------------------
 
 
+# Where a line may break: not at a no-break space (French « <5 », 1 234, 83 %).
+_BREAKS = re.compile(r"[ \t\r\f\v]+")
+
+
 def wrap_lines(text: str, width: float, size: float, *, bold: bool) -> tuple[str, ...]:
-    """`text` cut at spaces into lines no wider than `width`, in logical order. A newline starts
-    a line; a word wider than a whole line is cut where it must be.
+    """`text` cut at spaces (never at a no-break space) into lines no wider than `width`, in
+    logical order. A newline starts a line; a word wider than a whole line is cut where it must
+    be.
 
     A line's width is the sum of its words' widths: shaping never joins letters across a space,
     and the space is counted at its widest in either font, so a line never overflows.
@@ -85,7 +91,10 @@ def wrap_lines(text: str, width: float, size: float, *, bold: bool) -> tuple[str
     lines: list[str] = []
     for hard_line in text.split("\n"):
         words = [
-            piece for word in hard_line.split() for piece in _cut_word(word, width, size, bold)
+            piece
+            for word in _BREAKS.split(hard_line)
+            if word
+            for piece in _cut_word(word, width, size, bold)
         ]
         line: list[str] = []
         line_width = 0.0
@@ -519,7 +528,7 @@ def _header_size(text: str, fraction: float, size: float) -> float:
     """The size at which every word of a column's header fits its width (a header wraps
     between words, never inside one), down to 6 pt."""
     room = fraction * FRAME_WIDTH - 2 * CELL_PADDING
-    widest = max((text_width(word, 1, bold=True) for word in text.split()), default=0.0)
+    widest = max((text_width(word, 1, bold=True) for word in _BREAKS.split(text)), default=0.0)
     while size > 6 and widest * size > room:
         size -= 0.5
     return size
