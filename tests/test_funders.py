@@ -296,3 +296,28 @@ async def test_the_pdf_cover_shows_the_logo_and_the_statement_in_the_reports_lan
     assert " ".join(EU_STATEMENT.split()) in " ".join(pdf_text(french).split())
     # No English statement: the English report prints the French one.
     assert " ".join(EU_STATEMENT.split()) in " ".join(pdf_text(english).split())
+
+
+async def test_the_preview_shows_the_funders_ticked_before_they_are_saved(organiser, known):
+    funder = await eu(organiser)
+    token = csrf_from(await organiser.get(editor(known)))
+
+    response = await organiser.post(
+        editor(known) + "/preview",
+        data={"language": "fr", "funders": str(funder.id), "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+
+    image = html(response).select_one("#report-funders img")
+    assert image["src"] == f"{FUNDERS}/{funder.id}/logo"
+    assert not await ReportFunder.exists()
+
+
+async def test_the_saved_funders_stay_ticked_in_the_editor(organiser, known):
+    funder = await eu(organiser)
+    await choose(organiser, known, funder)
+
+    page = html(await organiser.get(editor(known)))
+
+    assert page.select_one(f"input[name='funders'][value='{funder.id}']").has_attr("checked")
+    assert page.select_one("#report-preview #report-funders") is not None

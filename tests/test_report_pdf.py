@@ -538,3 +538,20 @@ def test_a_report_in_another_language_than_its_narrative_says_where_to_read_it()
     said = translations("ar").gettext(NARRATIVE_WRITTEN_IN["fr"])
     assert arabic_reshaper.reshape(said.split(":")[0]) in arabic
     assert "The organisers wrote their account of the event in French" in " ".join(english.split())
+
+
+def test_the_workbook_shows_hidden_counts_as_text_and_the_rule_under_the_breakdowns():
+    figures = replace(
+        programme_figures(),
+        breakdowns=only_sex_breakdown(
+            (BreakdownRow(Gender.FEMALE, 61, 48), BreakdownRow(Gender.OTHER, 7, 3))
+        ),
+    )
+
+    workbook = load_workbook(io.BytesIO(bulletin_xlsx(figures, language="en")))
+
+    rows = list(workbook["Breakdowns"].values)
+    by_category = {row[1]: row[2:] for row in rows[1:-1]}
+    assert by_category["Woman"] == (61, 48)
+    assert by_category["Not stated"] == ("hidden", "hidden")
+    assert rows[-1][0] == in_language("en", lambda: gettext(RULE))

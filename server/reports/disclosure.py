@@ -458,7 +458,7 @@ def _agrees(facts: _Facts, masks: Masks, move: dict[int, int]) -> bool:
         return False
     for cell in {facts.cell_of[atom] for atom in move}:
         atoms = facts.cells[cell]
-        if masks[cell] is None and sum(move.get(atom, 0) for atom in atoms):
+        if masks[cell] is None and sum(move.get(atom, 0) for atom in atoms) != 0:
             return False
         if masks[cell] == SMALL and not is_small(sum(moved(atom) for atom in atoms)):
             return False

@@ -133,7 +133,7 @@ async def report(request: Request) -> Response:
     found = await reporting.published_report(request.path_params["token"])
     figures = reporting.without_comments(await reporting.event_figures(found.event))
     funders = cover(
-        await reporting.report_funders(found), _public_logo_url(request, found.public_token)
+        await reporting.report_funders(found), _public_logo_url(request, found.public_token or "")
     )
     context = report_context(
         figures, reporting.narrative_of(found), found.language, preview=False, funders=funders
