@@ -637,6 +637,7 @@ def _fill(world: World, parameter: str) -> list[object]:
         "registration": [a.private.registration.id],
         "question_id": [1],
         "device_id": [1],
+        "funder_id": [1],
         "decision": ["approve"],
         "dataset": ["registrations"],
         "format": ["csv", "xlsx"],
