@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from server.demo.seeding import NewRegistration, add_registrations
+from server.demo.seeding import NewRegistration, add_registrations, create_people
 from server.models import (
     Attendee,
     Delivery,
@@ -319,3 +319,46 @@ async def _feedback(fair: Event, registrations: dict[str, Registration]) -> None
 
 def after_the_fair(days: int = 1) -> datetime:
     return local(17) + timedelta(days=days)
+
+
+async def make_past_fair(organisation: Organisation) -> Event:
+    """The shape of the demo's past job day, which the old small-cell rule published with women
+    as ">4": 124 people registered online, 66 women, 55 men and 3 who did not state their sex;
+    52, 43 and 2 of them came. Twelve attendees rated it: one 2, two 3s, four 4s, five 5s."""
+    fair = await make_event(
+        organisation,
+        "journee-emploi",
+        status=EventStatus.CLOSED,
+        title={"fr": "Journée de l'emploi", "en": "Job day"},
+        starts_at=local(9),
+        ends_at=local(17),
+    )
+    sexes = [("female", 66, 52), ("male", 55, 43), ("undisclosed", 3, 2)]
+    people = [
+        Attendee(
+            first_name=f"{gender}{index}",
+            gender=gender,
+            phone=f"+2126{next(_phone_numbers):08d}",
+            consent_processing_at=local(8),
+        )
+        for gender, registered, _ in sexes
+        for index in range(registered)
+    ]
+    came = {gender: attended for gender, _, attended in sexes}
+    registrations = []
+    for person, attendee_id in zip(people, await create_people(people), strict=True):
+        present = came[person.gender] > 0
+        came[person.gender] -= 1
+        registrations.append(
+            NewRegistration(attendee_id, checked_in_at=local(10) if present else None)
+        )
+    await add_registrations(fair, registrations)
+    rated = await Registration.filter(event=fair, checked_in_at__isnull=False).order_by("id")
+    ratings = [2, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 5]
+    await Feedback.bulk_create(
+        [
+            Feedback(event=fair, registration=registration, rating=rating)
+            for registration, rating in zip(rated, ratings, strict=False)
+        ]
+    )
+    return fair

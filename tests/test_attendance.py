@@ -10,8 +10,8 @@ from functools import partial
 import pytest
 
 from server.models import Event, Organisation, Registration
-from server.models.enums import EventKind, RegistrationStatus, Role
-from server.services.door.attendance import SessionAttendance, event_attendance
+from server.models.enums import EventKind, RegistrationSource, RegistrationStatus, Role
+from server.services.door.attendance import event_attendance
 from server.services.door.checkin import perform_checkin, undo_checkin
 from server.services.events.admin import managed_event
 from tests import support
@@ -122,6 +122,16 @@ async def test_checked_in_expected_and_rate_count_confirmed_registrations(fair):
     assert attendance.rate == pytest.approx(4 / 6)
 
 
+async def test_walk_ins_are_expected_and_checked_in_but_left_out_of_the_rate(fair):
+    walk_in = await make_registration(fair, "Walk In", source=RegistrationSource.WALK_IN)
+    await scan(fair, walk_in, "A", 90)
+
+    attendance = await figures(fair)
+
+    assert (attendance.checked_in, attendance.expected, attendance.walk_ins) == (5, 7, 1)
+    assert attendance.rate == pytest.approx(4 / 6)
+
+
 async def test_people_in_are_counted_per_door_busiest_first(fair):
     assert gates(await figures(fair)) == [("A", 2), ("", 1), ("B", 1)]
 
@@ -166,7 +176,7 @@ async def test_each_session_of_a_fair_has_its_own_figures(fair):
         ("atelier-vide", 0, 0),
     ]
     assert sessions[0].rate == pytest.approx(2 / 3)
-    assert SessionAttendance(sessions[1].session, 0, 0).rate is None
+    assert sessions[1].rate is None
 
 
 async def test_a_session_counts_its_own_door_and_has_no_sessions(fair):

@@ -633,6 +633,7 @@ def _fill(world: World, parameter: str) -> list[object]:
         "question_id": [1],
         "device_id": [1],
         "message_id": [1],
+        "funder_id": [1],
         "decision": ["approve"],
         "dataset": ["registrations"],
         "format": ["csv", "xlsx"],

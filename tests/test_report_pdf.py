@@ -19,9 +19,10 @@ from bidi import get_display
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from server.documents.pdf_text import in_language
-from server.i18n import current_language, translations
+from server.documents.pdf_text import in_language, visual_runs
+from server.i18n import current_language, gettext, translations
 from server.models.enums import EventKind, Gender, LegalStatus, PledgeKind
+from server.reports.disclosure import RULE
 from server.reports.figures import (
     DIMENSIONS,
     ArrivalSlot,
@@ -31,6 +32,7 @@ from server.reports.figures import (
     EmployerFigures,
     EventFigures,
     FeedbackFigures,
+    FunderCredit,
     Narrative,
     PledgeTotal,
     ProgrammeFigures,
@@ -39,7 +41,7 @@ from server.reports.figures import (
     SessionAttendance,
     category_label,
 )
-from server.reports.pdf import bulletin_pdf, report_pdf
+from server.reports.pdf import NARRATIVE_WRITTEN_IN, bulletin_pdf, report_pdf
 from server.reports.spreadsheets import bulletin_xlsx
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "test-output" / "reports"
@@ -167,13 +169,30 @@ def programme_figures() -> ProgrammeFigures:
     )
 
 
+def report(
+    figures: EventFigures,
+    narrative: Narrative,
+    *,
+    language: str,
+    narrative_language: str | None = None,
+    funders: tuple[FunderCredit, ...] = (),
+) -> bytes:
+    """The report PDF, its narrative written in its own language unless told otherwise."""
+    return report_pdf(
+        figures,
+        narrative,
+        language=language,
+        narrative_language=narrative_language or language,
+        funders=funders,
+    )
+
+
 def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
     """The text of every page. Plain mode puts right-to-left runs back in reading order; layout
     mode gives each line's characters in the order they are drawn, left to right, with the
     spaces that separate table columns."""
     mode = "layout" if layout else "plain"
     pages = PdfReader(io.BytesIO(pdf)).pages
-    # A French number's thin spaces come back as plain spaces.
     return "\n".join(page.extract_text(extraction_mode=mode) for page in pages)
 
 
@@ -206,7 +225,7 @@ def only_sex_breakdown(rows: tuple[BreakdownRow, ...]) -> tuple[Breakdown, ...]:
 
 
 def test_the_report_shows_the_key_figures_and_the_narrative():
-    text = pdf_text(report_pdf(event_figures(), NARRATIVE, language="en"))
+    text = pdf_text(report(event_figures(), NARRATIVE, language="en"))
 
     assert "Forum de l'emploi — Casablanca 2026" in text
     assert "Association Solidarité Migrants" in text
@@ -217,16 +236,16 @@ def test_the_report_shows_the_key_figures_and_the_narrative():
 
 
 def test_the_french_report_writes_numbers_the_french_way_and_keeps_the_narrative():
-    text = pdf_text(report_pdf(event_figures(), NARRATIVE, language="fr"))
+    text = pdf_text(report(event_figures(), NARRATIVE, language="fr"))
 
-    assert "1 234" in text
+    assert "1\u202f234" in text  # kept together on its line by the narrow no-break space
     assert "67 %" in text
     assert "Le forum réunit des employeurs de Casablanca." in text
     assert "Un second forum à Rabat." in text
 
 
 def test_the_narrative_is_printed_as_text_not_read_as_markup():
-    text = pdf_text(report_pdf(event_figures(), NARRATIVE, language="en"))
+    text = pdf_text(report(event_figures(), NARRATIVE, language="en"))
 
     assert "Une entreprise a signé <script>& des contrats sur place." in text
 
@@ -235,7 +254,7 @@ def test_a_narrative_longer_than_a_page_runs_onto_the_next_pages_whole():
     words = [f"mot{number:04d}" for number in range(1500)]
     narrative = Narrative(context=" ".join(words))
 
-    pdf = report_pdf(event_figures(), narrative, language="fr")
+    pdf = report(event_figures(), narrative, language="fr")
 
     found = [word for word in pdf_text(pdf).split() if word.startswith("mot")]
     assert found == words
@@ -254,26 +273,53 @@ def test_a_breakdown_count_from_1_to_4_is_shown_as_less_than_5_and_0_and_7_as_th
         )
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+    text = pdf_text(report(figures, Narrative(), language="en"), layout=True)
 
     other = in_language("en", category_label, "sex", Gender.OTHER)
-    # The chart's bar label, then the table's row: registered 7, attended <5 and no share.
-    assert rows_starting_with(text, other) == [["<5"], ["7", "<5"]]
+    # The chart says why there is no bar; the table's row: registered 7, attended <5, no share.
+    assert rows_starting_with(text, other) == [["hidden:", "fewer", "than", "5"], ["7", "<5"]]
     assert rows_starting_with(text, "Not stated") == [["0"], ["0", "0", "0%"]]
-    assert ["61", "48", "53%"] in rows_starting_with(text, "Woman")
+    assert ["61", "48", "87%"] in rows_starting_with(text, "Woman")  # 48 of 55 attended
 
 
-def test_a_lone_small_count_hides_the_next_smallest_so_the_total_cannot_give_it_away():
+def test_a_lone_small_count_is_protected_by_the_least_informative_count_not_by_women():
     figures = event_figures(
         breakdowns=only_sex_breakdown(
             (BreakdownRow(Gender.FEMALE, 61, 48), BreakdownRow(Gender.OTHER, 7, 3))
         )
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"), layout=True)
+    text = pdf_text(report(figures, Narrative(), language="en"), layout=True)
 
-    # Attended 48 and 3 of a published total: 48 reads ">4", without a bar's length or a share.
-    assert rows_starting_with(text, "Woman") == [[">4"], ["61", ">4"]]
+    # Attended 48 and 3 of a published 51: "not stated" (nobody) is hidden with the 3.
+    assert rows_starting_with(text, "Woman") == [["48"], ["61", "48", "94%"]]
+    assert rows_starting_with(text, "Not stated") == [["hidden"], ["hidden", "hidden"]]
+
+
+def test_every_table_of_who_came_says_the_rule_under_it():
+    text = " ".join(pdf_text(report(event_figures(), Narrative(), language="en")).split())
+
+    rule = " ".join(in_language("en", lambda: gettext(RULE)).split())
+    assert text.count(rule) == len(DIMENSIONS)
+
+
+def test_the_satisfaction_chart_draws_every_band_of_ratings():
+    figures = event_figures(
+        feedback=FeedbackFigures(
+            attendees=Satisfaction(12, 4.083, (0, 1, 2, 4, 5)),
+            exhibitors=Satisfaction(0, None, (0, 0, 0, 0, 0)),
+            comments=(),
+        )
+    )
+
+    text = pdf_text(report(figures, Narrative(), language="en"), layout=True)
+
+    assert rows_starting_with(text, "5 out of 5") == [["5"]]
+    assert rows_starting_with(text, "2 to 4 out of 5") == [["7"]]
+    assert rows_starting_with(text, "1 out of 5") == [["0"]]
+    assert "Average rating: 4.1 out of 5, from 12 answers." in pdf_text(
+        report(figures, Narrative(), language="en")
+    )
 
 
 def test_no_feedback_comment_is_ever_printed():
@@ -281,7 +327,7 @@ def test_no_feedback_comment_is_ever_printed():
     assert figures.feedback.comments == (COMMENT,)
 
     for language in ("fr", "en", "ar"):
-        text = pdf_text(report_pdf(figures, NARRATIVE, language=language))
+        text = pdf_text(report(figures, NARRATIVE, language=language))
         assert "rude" not in text
         assert "Mohamed" not in text
 
@@ -303,7 +349,7 @@ def test_the_arabic_report_is_shaped_and_reads_from_the_right():
     test-output/reports/ for a person to look at.
     """
     narrative = Narrative(context="حضر الملتقى عدد كبير من الباحثين عن عمل")
-    pdf = report_pdf(event_figures(title=ARABIC_TITLE), narrative, language="ar")
+    pdf = report(event_figures(title=ARABIC_TITLE), narrative, language="ar")
 
     text = pdf_text(pdf)
     assert arabic_reshaper.reshape(ARABIC_TITLE) in text
@@ -323,8 +369,8 @@ def test_the_arabic_report_is_shaped_and_reads_from_the_right():
 def test_the_arabic_report_keeps_the_figures_and_mirrors_its_tables():
     figures = event_figures()
 
-    arabic = report_pdf(figures, NARRATIVE, language="ar")
-    english = report_pdf(figures, NARRATIVE, language="en")
+    arabic = report(figures, NARRATIVE, language="ar")
+    english = report(figures, NARRATIVE, language="en")
 
     assert "1.234" in pdf_text(arabic).split()
     # The sex table's row for women: registered 61, share 53,3 %. The share is the last column,
@@ -336,7 +382,7 @@ def test_the_arabic_report_keeps_the_figures_and_mirrors_its_tables():
 def test_rendering_leaves_the_callers_language_alone():
     before = current_language().code
 
-    report_pdf(event_figures(), NARRATIVE, language="ar")
+    report(event_figures(), NARRATIVE, language="ar")
 
     assert current_language().code == before
 
@@ -409,7 +455,7 @@ def test_an_event_with_nothing_counted_yet_says_so():
         feedback=FeedbackFigures(nothing, nothing, ()),
     )
 
-    text = pdf_text(report_pdf(figures, Narrative(), language="en"))
+    text = pdf_text(report(figures, Narrative(), language="en"))
 
     assert "Show-up rate" in text
     assert text.count("No data yet.") == len(DIMENSIONS) + 3  # employers, two kinds of ratings
@@ -419,7 +465,7 @@ def test_odd_narrative_text_is_printed_without_failing():
     url = "https://example.org/" + "a" * 300
     narrative = Narrative(context=f"Lien : {url}\r\nÉmoji 🎉, nul \x00 et tabulation\tici.")
 
-    text = pdf_text(report_pdf(event_figures(), narrative, language="fr"))
+    text = pdf_text(report(event_figures(), narrative, language="fr"))
 
     assert "Lien :" in text
     assert "tabulation ici." in text
@@ -454,3 +500,58 @@ def test_a_bulletin_for_a_period_without_events_renders_in_both_formats():
     assert [row[0] for row in workbook["By city"].values] == ["City"]
     summary = {row[0]: row[1] for row in workbook["Summary"].values}
     assert summary["Show-up rate"] is None
+
+
+# --- Arabic: figures left to right, the narrative in its own language ---------------------------
+
+
+def arabic_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if any(0xFE70 <= ord(c) <= 0xFEFF for c in line)]
+
+
+def test_in_arabic_less_than_5_reads_as_less_than_5_inside_sentences_too():
+    pdf = report(event_figures(), Narrative(), language="ar")
+
+    # Layout mode gives each line's characters in the order they are drawn, left to right.
+    lines = arabic_lines(pdf_text(pdf, layout=True))
+    with_token = [line for line in lines if "<5" in line]
+    assert len(with_token) >= len(DIMENSIONS)  # the rule under each table, the footer
+    assert not any("5>" in line for line in lines)
+
+
+def test_percentages_and_signed_numbers_keep_their_order_in_arabic_text():
+    drawn = "".join(
+        run for run, _ in visual_runs("النسبة 46% والفرق +12 والعدد <5", right_to_left=True)
+    )
+
+    for token in ("46%", "+12", "<5"):
+        assert token in drawn
+
+
+def test_a_report_in_another_language_than_its_narrative_says_where_to_read_it():
+    arabic = pdf_text(report(event_figures(), NARRATIVE, language="ar", narrative_language="fr"))
+    english = pdf_text(report(event_figures(), NARRATIVE, language="en", narrative_language="fr"))
+    french = pdf_text(report(event_figures(), NARRATIVE, language="fr", narrative_language="fr"))
+
+    assert "Les visiteurs sont venus nombreux le matin." not in arabic + english
+    assert "Les visiteurs sont venus nombreux le matin." in french
+    said = translations("ar").gettext(NARRATIVE_WRITTEN_IN["fr"])
+    assert arabic_reshaper.reshape(said.split(":")[0]) in arabic
+    assert "The organisers wrote their account of the event in French" in " ".join(english.split())
+
+
+def test_the_workbook_shows_hidden_counts_as_text_and_the_rule_under_the_breakdowns():
+    figures = replace(
+        programme_figures(),
+        breakdowns=only_sex_breakdown(
+            (BreakdownRow(Gender.FEMALE, 61, 48), BreakdownRow(Gender.OTHER, 7, 3))
+        ),
+    )
+
+    workbook = load_workbook(io.BytesIO(bulletin_xlsx(figures, language="en")))
+
+    rows = list(workbook["Breakdowns"].values)
+    by_category = {row[1]: row[2:] for row in rows[1:-1]}
+    assert by_category["Woman"] == (61, 48)
+    assert by_category["Not stated"] == ("hidden", "hidden")
+    assert rows[-1][0] == in_language("en", lambda: gettext(RULE))

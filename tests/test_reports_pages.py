@@ -6,12 +6,21 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from server.i18n import translations
 from server.models import SynthesisReport
 from server.models.enums import ReportStatus, Role
+from server.reports.disclosure import RULE
 from server.services.reporting import synthesis as reporting
 from server.values.clock import today_in_morocco
-from tests.report_data import COMMENTS, KnownFair, after_the_fair, make_known_fair
+from tests.report_data import (
+    COMMENTS,
+    KnownFair,
+    after_the_fair,
+    make_known_fair,
+    make_past_fair,
+)
 from tests.support import csrf_from, html, login, make_event, make_organisation, make_user
+from tests.test_report_pdf import pdf_text, rows_starting_with
 
 NARRATIVE = {
     "context": "Premier salon du programme à Casablanca.",
@@ -79,6 +88,20 @@ async def test_the_published_report_shows_the_key_figures(client, known):
     assert response.headers["cache-control"].startswith("private")
 
 
+async def test_the_live_page_the_report_and_its_pdf_show_one_show_up_rate(organiser, known):
+    # Confirmed ahead: Amina, Bakary, Chantal, Daouda, Esther, Fatou; all but Fatou came. The
+    # three walk-ins count in neither side.
+    path = await published(known)
+    live = html(await organiser.get(f"/manage/passerelles/events/{known.fair.id}/attendance"))
+    page = html(await organiser.get(path))
+    pdf = await organiser.get(path + "/report.pdf?language=fr")
+
+    shown = live.select_one("#attendance-rate").get_text(strip=True)
+    assert shown == page.select_one("#figure-show-up-rate").get_text(strip=True) == "83\u00a0%"
+    key_figures = " ".join(pdf_text(pdf.content).split())
+    assert f"{' '.join(shown.split())} Taux de présence" in key_figures
+
+
 async def test_small_counts_read_less_than_five_and_lose_their_percentage(client, known):
     page = html(await client.get(await published(known)))
     sex = cells(page, "sex")
@@ -86,15 +109,33 @@ async def test_small_counts_read_less_than_five_and_lose_their_percentage(client
     assert sex["female"] == ("6", "55\u00a0%", "<5", "")
     assert sex["male"] == ("<5", "", "<5", "")
     assert sex[""] == ("<5", "", "<5", "")
+    assert sex["other"] == ("0", "0\u00a0%", "0", "0\u00a0%")  # a zero is shown as it is
     age = cells(page, "age_band")
     assert age["25-34"] == ("5", "45\u00a0%", "<5", "")  # 5 of 11
-    assert age[""] == ("<5", "", "0", "0\u00a0%")  # a zero is shown as it is
+    assert age[""] == ("<5", "", "0", "0\u00a0%")
     legal = cells(page, "legal_status")
-    # Attended: regularised 5, refugees 2, asylum seekers 1 out of the 8 published as attended.
-    # The two small counts add up to 8 - 5 = 3, so the 5 is hidden too.
-    assert legal["regularised"] == ("6", "55\u00a0%", ">4", "")
-    # Registered: Casablanca 7 and three small cities adding up to 4 (11 - 7): the 7 is hidden.
-    assert cells(page, "city")["Casablanca"] == (">4", "", ">4", "")
+    # Attended: regularised 5, refugees 2, asylum seekers 1 out of 8: the 2 and the 1 could be
+    # 1 and 2 as well, so the 5 is shown.
+    assert legal["regularised"] == ("6", "55\u00a0%", "5", "63\u00a0%")
+
+
+async def test_sparse_categories_are_counted_together_and_a_count_is_hidden_to_protect_them(
+    client, known
+):
+    page = html(await client.get(await published(known)))
+    # Registered: Casablanca 7, Rabat 2 and Tanger 1 (counted together), one city not stated;
+    # attended: 6, 2 and 0. The "other cities" 2 alone would be 8 - 6: "not stated" is hidden.
+    city = cells(page, "city")
+    assert city == {
+        "Casablanca": ("7", "64\u00a0%", "6", "75\u00a0%"),
+        "other": ("<5", "", "<5", ""),
+        "": ("<5", "", "masqué", ""),
+    }
+    other = page.select_one("#breakdown-city tr[data-key='other'] th").get_text()
+    assert other == "Autres villes"
+    rule = page.select_one("#breakdown-city-rule").get_text()
+    assert rule == translations("fr").gettext(RULE)
+    assert rule.startswith("Les effectifs de 1 à 4 sont affichés")
 
 
 async def test_the_published_report_names_categories_in_the_readers_language(client, known):
@@ -103,6 +144,7 @@ async def test_the_published_report_names_categories_in_the_readers_language(cli
     assert [th.get_text(strip=True) for th in sex.select("tbody th")] == [
         "Woman",
         "Man",
+        "Other",
         "Not stated",
     ]
     assert page.select_one("#breakdown-nationality tr[data-key='SN'] th").get_text() == "Senegal"
@@ -138,8 +180,10 @@ async def test_the_report_shows_pledges_offers_and_satisfaction(client, known):
         "50\u202f000\xa0MAD",
         "20\u202f000,50\xa0MAD",
     ]
+    # Four attendees and two exhibitors answered: fewer than 5, so no rating is shown.
     attendees = page.select_one("#report-satisfaction tr[data-group='attendees']")
-    assert [td.get_text(strip=True) for td in attendees.select("td")][:2] == ["4", "3,8"]
+    assert [td.get_text(strip=True) for td in attendees.select("td")] == ["<5", "—", "<5"]
+    assert attendees.select("td")[2]["colspan"] == "5"
 
 
 async def test_the_narrative_appears_in_the_published_report(client, known):
@@ -420,3 +464,48 @@ async def test_the_menu_leads_to_the_bulletin(organiser, known):
     page = html(await organiser.get("/manage/passerelles/bulletin"))
     current = page.select_one(".sub-nav a[aria-current='page']")
     assert current["href"] == "/manage/passerelles/bulletin"
+
+
+# --- the past fair's shape ----------------------------------------------------------------------
+
+
+async def published_past_fair(known: KnownFair) -> str:
+    fair = await make_past_fair(known.organisation)
+    await reporting.save_narrative(fair, reporting.ReportForm(**NARRATIVE), by=None)
+    report = await reporting.publish_report(fair, by=None, now=after_the_fair())
+    return f"/reports/{report.public_token}"
+
+
+async def test_the_past_fairs_report_shows_women_and_men(client, known):
+    page = html(await client.get(await published_past_fair(known)))
+
+    sex = cells(page, "sex")
+    assert sex["female"] == ("66", "53\u00a0%", "52", "54\u00a0%")
+    assert sex["male"] == ("55", "44\u00a0%", "43", "44\u00a0%")
+    assert sex[""] == ("<5", "", "<5", "")
+    assert sex["other"] == ("masqué", "", "masqué", "")
+    assert page.select_one("#figure-registrations").get_text() == "124"
+
+
+async def test_the_past_fairs_pdf_draws_a_bar_for_women_and_for_men(client, known):
+    path = await published_past_fair(known)
+
+    text = pdf_text((await client.get(path + "/report.pdf?language=en")).content, layout=True)
+
+    # The chart's bar, then the table's row: registered, attended and share of attendees.
+    assert rows_starting_with(text, "Woman") == [["52"], ["66", "52", "54%"]]
+    assert rows_starting_with(text, "Man") == [["43"], ["55", "43", "44%"]]
+    # The sex breakdown comes first (the other breakdowns have a "not stated" too).
+    assert rows_starting_with(text, "Not stated")[:2] == [
+        ["hidden:", "fewer", "than", "5"],
+        ["<5", "<5"],
+    ]
+
+
+async def test_the_past_fairs_satisfaction_shows_every_band_of_ratings(client, known):
+    page = html(await client.get(await published_past_fair(known)))
+
+    attendees = page.select_one("#report-satisfaction tr[data-group='attendees']")
+    shown = [(td.get("data-ratings"), td.get_text(strip=True)) for td in attendees.select("td")]
+    # Twelve answers averaging 4.1: the 2, 3s and 4s one by one would be given away by it.
+    assert shown == [(None, "12"), (None, "4,1"), ("1-1", "0"), ("2-4", "7"), ("5-5", "5")]

@@ -9,11 +9,17 @@ right, see STACK.md). So each line is shaped with arabic-reshaper (contextual pr
 lam-alef ligatures), put in visual order with python-bidi, and cut into runs drawn each with the
 font that has their glyphs: Noto Sans Arabic for Arabic script, Noto Sans for everything else.
 A line is shaped and reordered on its own: wrap text into lines first, in logical order.
+
+Figures that are not plain numbers keep their own left-to-right order inside Arabic text: "<5"
+would otherwise read "5>" (the bidi algorithm mirrors "<" in a right-to-left run and puts it on
+the other side), unlike the same "<5" alone in a table cell. Such tokens ("<5", ">4",
+percentages, numbers with a sign) are embedded as left-to-right runs before reordering.
 """
 
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -76,6 +82,17 @@ _ARABIC_RANGES = (
 )
 
 
+# "<5", "≥ 10", "46%", "46 %", "+12", "-3": drawn as a table shows them alone, left to right.
+_LEFT_TO_RIGHT_TOKEN = re.compile(
+    r"[<>≤≥]\s?\d[\d.,]*|(?<!\w)[+\-−]\d[\d.,]*%?|\d[\d.,]*[\s\u00a0\u202f]?[%٪]"
+)
+_LRE, _PDF = "\u202a", "\u202c"  # left-to-right embedding, and its end
+
+
+def _embedded_left_to_right(text: str) -> str:
+    return _LEFT_TO_RIGHT_TOKEN.sub(lambda match: _LRE + match.group() + _PDF, text)
+
+
 def _is_arabic(char: str) -> bool:
     code = ord(char)
     return any(start <= code <= end for start, end in _ARABIC_RANGES)
@@ -103,7 +120,10 @@ def visual_runs(
     # which reportlab does not apply, they would print beside their letters, not above them.
     # python-bidi's pure-Python algorithm, not its default (Rust) one: only the former mirrors
     # brackets in right-to-left runs (rule L4), so «لاجئ(ة)» keeps its parentheses facing in.
-    visual = get_display(arabic_reshaper.reshape(text), base_dir="R" if right_to_left else None)
+    visual = get_display(
+        arabic_reshaper.reshape(_embedded_left_to_right(text)),
+        base_dir="R" if right_to_left else None,
+    )
     runs: list[tuple[str, str]] = []
     chars: list[str] = []
     current = ""

@@ -32,7 +32,7 @@ Cell = str | int | float | Decimal | datetime | Share | None
 
 CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-XLSX_PERCENT_FORMAT = "0.0%"
+XLSX_PERCENT_FORMAT = "0%"  # whole percentages, as every page and PDF writes them
 SHEET_TITLE_MAX = 31  # Excel refuses longer sheet names
 
 # A spreadsheet runs a cell that starts with one of these as a formula. Names come from a public

@@ -13,6 +13,7 @@ from server.models.employers import (
     Pledge,
 )
 from server.models.events import CheckIn, CustomQuestion, DeviceToken, Event, Registration
+from server.models.funders import Funder, ReportFunder
 from server.models.outbox import OutboxMessage
 from server.models.reporting import Feedback, SynthesisReport
 
@@ -28,6 +29,7 @@ __all__ = [
     "Event",
     "Exhibitor",
     "Feedback",
+    "Funder",
     "Interest",
     "Lead",
     "LoginFailure",
@@ -37,6 +39,7 @@ __all__ = [
     "OutboxMessage",
     "Pledge",
     "Registration",
+    "ReportFunder",
     "SynthesisReport",
     "User",
 ]

@@ -2,15 +2,13 @@
 `server.services.reporting.synthesis`,
 drawn by the HTML report page and by `server.reports.pdf`.
 
-Counts are exact here. What a reader may see of them is decided when they are shown:
-`hidden_counts()` hides every count from 1 to 4 of a breakdown as "<5" (DESIGN §4), and one
-more count where the column's published total would give a "<5" away, so that a published
-report never points at one person.
+Counts are exact here. What a reader may see of them is decided when they are shown, by
+`server.reports.disclosure` (DESIGN §9): no count from 1 to 4, and none that the published
+totals would give away.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,10 +17,6 @@ from typing import Literal
 from server.i18n import current_language, gettext, lazy
 from server.i18n.labels import SPOKEN_LANGUAGES, countries, label
 from server.models.enums import EventKind, Gender, LegalStatus, PledgeKind
-
-SMALL_CELL_LIMIT = 5  # counts from 1 to SMALL_CELL_LIMIT - 1 are never shown in a breakdown
-SMALL_CELL_TEXT = "<5"
-HIDDEN_CELL_TEXT = ">4"  # a count of 5 or more hidden so that a "<5" cannot be worked out
 
 Dimension = Literal["sex", "age_band", "nationality", "legal_status", "city", "language"]
 DIMENSIONS: tuple[Dimension, ...] = (
@@ -35,44 +29,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
 )
 # Age bands on the day of the event; "" is "not stated" in every breakdown.
 AGE_BANDS = ("under-18", "18-24", "25-34", "35-44", "45+")
-
-
-def is_small(count: int) -> bool:
-    return 0 < count < SMALL_CELL_LIMIT
-
-
-def share(count: int, total: int, mask: str | None = None) -> float | None:
-    """`count` ÷ `total` as it may be published: None for a hidden or small count, whose share
-    would give it away, and for an empty total."""
-    if mask or is_small(count) or total <= 0:
-        return None
-    return count / total
-
-
-def hidden_counts(counts: Sequence[int]) -> tuple[str | None, ...]:
-    """What a published column shows in place of each of its counts; None where the count
-    itself is shown.
-
-    Every count from 1 to 4 reads "<5". A column's total is published too (the key figures are
-    its sum), so when its small counts could be worked out from it — one small count alone, or
-    small counts adding up to less than 5 — the smallest count shown is hidden as well, as ">4".
-    """
-    masks: list[str | None] = [SMALL_CELL_TEXT if is_small(count) else None for count in counts]
-    small = [count for count in counts if is_small(count)]
-    shown = [index for index, count in enumerate(counts) if count >= SMALL_CELL_LIMIT]
-    if small and shown and (len(small) == 1 or sum(small) < SMALL_CELL_LIMIT):
-        masks[min(shown, key=lambda index: counts[index])] = HIDDEN_CELL_TEXT
-    return tuple(masks)
-
-
-def cell_masks(breakdown: Breakdown) -> dict[str, tuple[str | None, str | None]]:
-    """Category key → what its (registered, attended) cells show instead of their counts."""
-    registered = hidden_counts([row.registered for row in breakdown.rows])
-    attended = hidden_counts([row.attended for row in breakdown.rows])
-    return {
-        row.key: masks
-        for row, masks in zip(breakdown.rows, zip(registered, attended, strict=True), strict=True)
-    }
+# The key of the sparse categories of an open list counted together (and of the answer "other").
+OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -171,6 +129,18 @@ class Narrative:
 
 
 @dataclass(frozen=True)
+class FunderCredit:
+    """A funder as a report's cover shows it, as its visibility rules ask: its logo (PNG or
+    JPEG bytes, None when there is none), its name, and its funding statement in the report's
+    language or, when it has none there, in French (`statement_language` says which)."""
+
+    name: str
+    statement: str
+    statement_language: str
+    logo: bytes | None
+
+
+@dataclass(frozen=True)
 class EventFigures:
     """Everything counted for one event (a fair counts its own registrations, its sessions come
     in `sessions`)."""
@@ -242,6 +212,8 @@ def category_label(dimension: Dimension, key: str) -> str:
     """How a breakdown's category is named to a reader, in the current language."""
     if not key:
         return gettext(NOT_STATED)
+    if key == OTHER and dimension in GROUPED_LABELS:
+        return gettext(GROUPED_LABELS[dimension])
     if dimension == "sex":
         return label(Gender(key)) if key != Gender.UNDISCLOSED else gettext(NOT_STATED)
     if dimension == "legal_status":
@@ -260,6 +232,12 @@ def dimension_title(dimension: Dimension) -> str:
 
 
 NOT_STATED = lazy("Not stated")
+# The sparse categories of an open list, counted together (`server.reports.disclosure`).
+GROUPED_LABELS: dict[str, str] = {
+    "nationality": lazy("Other nationalities"),
+    "city": lazy("Other cities"),
+    "language": lazy("Other languages"),
+}
 DIMENSION_TITLES: dict[str, str] = {
     "sex": lazy("Sex"),
     "age_band": lazy("Age"),

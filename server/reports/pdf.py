@@ -4,9 +4,9 @@ Pure rendering (house rule 7): figures in (`server.reports.figures`), bytes out,
 Labels are English messages translated into the requested language for the time of the
 rendering only; Arabic reads right to left, shaped (`server.reports.pdf_layout`).
 
-What is printed is aggregates only: every count from 1 to 4 of a breakdown (and of the ratings'
-distribution) reads "<5", in tables and in charts alike (a bar's length would tell it), with no
-percentage next to it; feedback comments are never printed.
+What is printed is aggregates only, as `server.reports.disclosure` publishes them: no count from
+1 to 4 and none the totals would give away, in tables and in charts alike (a bar's length would
+tell it), with no percentage next to a hidden one; feedback comments are never printed.
 """
 
 from __future__ import annotations
@@ -18,14 +18,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from server.documents.pdf_text import in_language
-from server.i18n import current_language, gettext, lazy
+from server.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, gettext, lazy
 from server.i18n.labels import label
 from server.models.enums import EventKind
+from server.reports.disclosure import (
+    RATINGS_RULE,
+    RULE,
+    PublishedRow,
+    publish_breakdown,
+    publish_ratings,
+)
 from server.reports.figures import (
     AGE_BANDS,
     Breakdown,
-    BreakdownRow,
     EventFigures,
+    FunderCredit,
     Narrative,
     PledgeTotal,
     ProgrammeFigures,
@@ -33,12 +40,9 @@ from server.reports.figures import (
     Satisfaction,
     SessionAttendance,
     category_label,
-    cell_masks,
     dimension_title,
-    hidden_counts,
-    share,
 )
-from server.reports.pdf_layout import INK_SOFT, Blocks, build_pdf, shown
+from server.reports.pdf_layout import INK_SOFT, Bar, Blocks, build_pdf
 from server.values.clock import EVENT_TIMEZONE
 from server.values.formatting import (
     NO_VALUE,
@@ -53,9 +57,24 @@ from server.values.formatting import (
 FOOTER = lazy("Aggregate figures only; counts from 1 to 4 are shown as <5.")
 PAGE = lazy("Page %(number)s")
 NO_DATA = lazy("No data yet.")
-HIDDEN_COUNT_NOTE = lazy(
-    "A count shown as “>4” is hidden too, so that a “<5” cannot be worked out from the total."
+FEW_ANSWERS = lazy(
+    "Fewer than 5 answers: the ratings are not shown, so that no one's answer can be told."
 )
+# What a report in another language says of a narrative written in one language only.
+NARRATIVE_WRITTEN_IN = {
+    "fr": lazy(
+        "The organisers wrote their account of the event in French: it is in the French version "
+        "of this report."
+    ),
+    "ar": lazy(
+        "The organisers wrote their account of the event in Arabic: it is in the Arabic version "
+        "of this report."
+    ),
+    "en": lazy(
+        "The organisers wrote their account of the event in English: it is in the English "
+        "version of this report."
+    ),
+}
 CHARTED_DIMENSIONS = ("sex", "age_band", "legal_status")
 NARRATIVE_SECTIONS = (
     ("context", lazy("Context")),
@@ -75,11 +94,22 @@ def _clock(value: datetime) -> str:
     return local_time(value, "HH:mm")
 
 
-def report_pdf(figures: EventFigures, narrative: Narrative, *, language: str) -> bytes:
+def report_pdf(
+    figures: EventFigures,
+    narrative: Narrative,
+    *,
+    language: str,
+    narrative_language: str,
+    funders: Sequence[FunderCredit] = (),
+) -> bytes:
     """An event's synthesis report in `language` ("fr", "ar" or "en"; another reads as French):
-    a title page, the key figures, the organiser's narrative, attendance, who came, employers
-    and pledges, satisfaction."""
-    return in_language(language, _report, figures, narrative)
+    a cover (the organisation, the event, its dates and place, the funders' logos and funding
+    statements), the key figures, the organiser's narrative, attendance, who came, employers
+    and pledges, satisfaction.
+
+    The narrative is printed only in the report of the language it was written in
+    (`narrative_language`): the others say where to read it, rather than mix languages."""
+    return in_language(language, _report, figures, narrative, narrative_language, funders)
 
 
 def bulletin_pdf(figures: ProgrammeFigures, *, language: str) -> bytes:
@@ -106,14 +136,19 @@ def _document(story: list[Flowable], blocks: Blocks, *, title: str, author: str)
 # --- The synthesis report ------------------------------------------------------------------------
 
 
-def _report(figures: EventFigures, narrative: Narrative) -> bytes:
+def _report(
+    figures: EventFigures,
+    narrative: Narrative,
+    narrative_language: str,
+    funders: Sequence[FunderCredit],
+) -> bytes:
     blocks = _blocks()
     story = [
-        *_title_page(figures, blocks),
+        *_title_page(figures, funders, blocks),
         *_key_figures(figures, blocks),
-        *_narrative(narrative, blocks),
+        *_narrative(narrative, narrative_language, blocks),
         *_attendance(figures, blocks),
-        *_who_came(figures.breakdowns, figures.attended, blocks),
+        *_who_came(figures.breakdowns, blocks),
         *_employers(figures, blocks),
         *_satisfaction(figures, blocks),
     ]
@@ -121,18 +156,36 @@ def _report(figures: EventFigures, narrative: Narrative) -> bytes:
     return _document(story, blocks, title=title, author=figures.organisation)
 
 
-def _title_page(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+def _title_page(
+    figures: EventFigures, funders: Sequence[FunderCredit], blocks: Blocks
+) -> list[Flowable]:
     place = ", ".join(part for part in (figures.venue, figures.city) if part.strip())
-    return [
-        Spacer(0, 45 * mm),
+    story: list[Flowable] = [
+        Spacer(0, 45 * mm if not funders else 30 * mm),
         blocks.text(figures.organisation, size=13, colour=INK_SOFT, space_after=28),
         blocks.text(gettext("Synthesis report"), size=13, bold=True, space_after=6),
         blocks.title(figures.title),
         blocks.text(label(figures.kind), size=13, colour=INK_SOFT, space_after=22),
         blocks.text(_when(figures.starts_at, figures.ends_at), size=12),
         blocks.text(place, size=12),
-        PageBreak(),
     ]
+    if funders:
+        story += [
+            Spacer(0, 24 * mm),
+            blocks.logos([(funder.name, funder.logo) for funder in funders]),
+            Spacer(0, 4 * mm),
+            *(
+                blocks.text(
+                    funder.statement,
+                    size=9,
+                    colour=INK_SOFT,
+                    space_after=4,
+                    right_to_left=LANGUAGES[funder.statement_language].direction == "rtl",
+                )
+                for funder in funders
+            ),
+        ]
+    return [*story, PageBreak()]
 
 
 def _when(starts_at: datetime, ends_at: datetime) -> str:
@@ -182,12 +235,18 @@ def _hour_labels(starts: Sequence[datetime]) -> list[str]:
     ]
 
 
-def _narrative(narrative: Narrative, blocks: Blocks) -> list[Flowable]:
+def _narrative(narrative: Narrative, language: str, blocks: Blocks) -> list[Flowable]:
     sections = [
         (gettext(title), getattr(narrative, field))
         for field, title in NARRATIVE_SECTIONS
         if getattr(narrative, field).strip()
     ]
+    if sections and language != current_language().code:
+        written_in = NARRATIVE_WRITTEN_IN.get(language, NARRATIVE_WRITTEN_IN[DEFAULT_LANGUAGE])
+        return [
+            *blocks.heading(gettext("The organisers' account")),
+            blocks.text(gettext(written_in)),
+        ]
     story: list[Flowable] = []
     for title, text in sections:
         story += blocks.heading(title)
@@ -229,34 +288,29 @@ def _session_cells(session: SessionAttendance) -> list[str]:
 # --- Parts shared by both documents ------------------------------------------------------------
 
 
-def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> list[Flowable]:
-    """Each breakdown as a table (and a chart for some), small counts hidden. Shares are of
-    `people`, who attended."""
+def _who_came(breakdowns: Sequence[Breakdown], blocks: Blocks) -> list[Flowable]:
+    """Each breakdown as published (`disclosure.publish_breakdown`): a table (and a chart for
+    some) with the rule in one sentence under it. Shares are of the people who attended."""
     story: list[Flowable] = [
         *blocks.heading(gettext("Who came")),
-        blocks.note(
-            gettext(
-                "Counts from 1 to 4 are shown as <5, without a share, so that no one can be "
-                "recognised. Shares are of the people who attended."
-            )
-            + " "
-            + gettext(HIDDEN_COUNT_NOTE)
-        ),
+        blocks.note(gettext("Shares are of the people who attended.")),
     ]
     if not breakdowns:
         story.append(blocks.empty(gettext(NO_DATA)))
     for breakdown in breakdowns:
-        rows = _ordered(breakdown)
+        published = publish_breakdown(breakdown)
+        rows = _ordered(breakdown.dimension, published.rows)
         title = dimension_title(breakdown.dimension)
         if not rows:
             story += [*blocks.subheading(title), blocks.empty(gettext(NO_DATA))]
             continue
         labels = [category_label(breakdown.dimension, row.key) for row in rows]
-        masks = cell_masks(breakdown)
-        if breakdown.dimension in CHARTED_DIMENSIONS and any(row.attended for row in rows):
+        if breakdown.dimension in CHARTED_DIMENSIONS and published.attended:
             chart = blocks.bars(
-                [(name, row.attended) for name, row in zip(labels, rows, strict=True)],
-                masks=[masks[row.key][1] for row in rows],
+                [
+                    Bar(name, row.attended.count, row.attended.chart_text)
+                    for name, row in zip(labels, rows, strict=True)
+                ]
             )
             story.append(KeepTogether([*blocks.subheading(title), chart]))
         else:
@@ -267,24 +321,25 @@ def _who_came(breakdowns: Sequence[Breakdown], people: int, blocks: Blocks) -> l
                 [
                     [
                         name,
-                        shown(row.registered, masks[row.key][0]),
-                        shown(row.attended, masks[row.key][1]),
-                        percent(share(row.attended, people, masks[row.key][1]), missing=""),
+                        row.registered.text,
+                        row.attended.text,
+                        percent(row.attended.share(published.attended), missing=""),
                     ]
                     for name, row in zip(labels, rows, strict=True)
                 ],
                 [0.43, 0.19, 0.19, 0.19],
             )
         )
+        story.append(blocks.note(gettext(RULE)))
     return story
 
 
-def _ordered(breakdown: Breakdown) -> tuple[BreakdownRow, ...]:
-    """Age bands youngest first (the others as computed: most attended first)."""
-    if breakdown.dimension != "age_band":
-        return breakdown.rows
+def _ordered(dimension: str, rows: tuple[PublishedRow, ...]) -> tuple[PublishedRow, ...]:
+    """Age bands youngest first (the others as published: most attended first)."""
+    if dimension != "age_band":
+        return rows
     order = {band: index for index, band in enumerate(AGE_BANDS)}
-    return tuple(sorted(breakdown.rows, key=lambda row: order.get(row.key, len(order))))
+    return tuple(sorted(rows, key=lambda row: order.get(row.key, len(order))))
 
 
 def _pledged_and_delivered(total: PledgeTotal) -> tuple[str, str, str]:
@@ -315,20 +370,29 @@ def _pledge_table(pledges: Sequence[PledgeTotal], blocks: Blocks) -> Flowable:
 
 
 def _ratings(satisfaction: Satisfaction, blocks: Blocks) -> list[Flowable]:
-    """The average and how many gave each rating, small counts hidden. Never a comment."""
+    """The ratings as published (`disclosure.publish_ratings`): the answers, the average and a
+    bar per band of ratings, the highest first. Never a comment."""
     if not satisfaction.answers:
         return [blocks.empty(gettext(NO_DATA))]
-    average = decimal(satisfaction.average)
-    summary = gettext("Average rating: %(average)s out of 5, from %(answers)s answers.") % {
-        "average": average,
-        "answers": number(satisfaction.answers),
-    }
-    rows = [
-        (gettext("%(rating)s out of 5") % {"rating": rating}, satisfaction.distribution[rating - 1])
-        for rating in range(5, 0, -1)
+    published = publish_ratings(satisfaction)
+    if published.answers.hidden:
+        return [blocks.empty(gettext(FEW_ANSWERS))]
+    if published.average is None:
+        summary = gettext(
+            "From %(answers)s answers; the average is not shown, as it would tell how a few "
+            "people answered."
+        ) % {"answers": published.answers.text}
+    else:
+        summary = gettext("Average rating: %(average)s out of 5, from %(answers)s answers.") % {
+            "average": decimal(published.average),
+            "answers": published.answers.text,
+        }
+    bars = [Bar(band.label, band.cell.count, band.cell.chart_text) for band in published.bands]
+    return [
+        blocks.text(summary, space_after=4),
+        blocks.bars(bars[::-1]),
+        blocks.note(gettext(RATINGS_RULE)),
     ]
-    masks = hidden_counts([count for _, count in rows])
-    return [blocks.text(summary, space_after=4), blocks.bars(rows, masks=masks)]
 
 
 def _employers(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
@@ -382,7 +446,7 @@ def _bulletin(figures: ProgrammeFigures) -> bytes:
         blocks.text(period, size=12, space_after=4),
         *_programme_totals(figures, blocks),
         *_programme_lines(figures, blocks),
-        *_who_came(figures.breakdowns, figures.people, blocks),
+        *_who_came(figures.breakdowns, blocks),
         *blocks.heading(gettext("Pledges")),
         *blocks.subheading(gettext("By kind of commitment")),
         _pledge_table(figures.pledges, blocks),
@@ -421,7 +485,9 @@ def _programme_lines(figures: ProgrammeFigures, blocks: Blocks) -> list[Flowable
 
     story: list[Flowable] = [*blocks.heading(gettext("By city"))]
     if figures.by_city:
-        chart = blocks.bars([(line.key, line.attended) for line in figures.by_city])
+        chart = blocks.bars(
+            [Bar(line.key, line.attended, number(line.attended)) for line in figures.by_city]
+        )
         table = blocks.table(
             [gettext("City"), *header],
             [cells(line.key, line) for line in figures.by_city],

@@ -13,6 +13,7 @@ render inside `server.documents.pdf_text.in_language`.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,9 +23,17 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 from server.documents.pdf_text import ellipsize, fonts, text_width, visual_runs
 from server.i18n import current_language
@@ -35,6 +44,7 @@ MARGIN = 18 * mm
 FOOTER_ROOM = 12 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 HEADING_ROOM = 30 * mm  # a heading needs this much room under it for what it introduces
+LOGO_HEIGHT = 20 * mm
 CELL_PADDING = 4
 
 # The web pages' palette (static/css/app.css).
@@ -51,21 +61,27 @@ LEADING, ARABIC_LEADING = 1.45, 1.6
 Align = Literal["start", "end", "centre"]
 
 
-# --- Numbers and dates in the reader's locale ----------------------------------------------------
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its label, the count it stands for (None when the count is hidden:
+    no bar is drawn) and the text beside it (the count as written, or why it is hidden)."""
 
-
-def shown(count: int, mask: str | None) -> str:
-    """A count of a breakdown as published: its mask from `figures.hidden_counts` ("<5", ">4"),
-    or the count with the locale's digit grouping."""
-    return mask or number(count)
+    label: str
+    count: int | None
+    text: str
 
 
 # --- Text -----------------------------------------------------------------------------------------
 
 
+# Where a line may break: not at a no-break space (French « <5 », 1 234, 83 %).
+_BREAKS = re.compile(r"[ \t\r\f\v]+")
+
+
 def wrap_lines(text: str, width: float, size: float, *, bold: bool) -> tuple[str, ...]:
-    """`text` cut at spaces into lines no wider than `width`, in logical order. A newline starts
-    a line; a word wider than a whole line is cut where it must be.
+    """`text` cut at spaces (never at a no-break space) into lines no wider than `width`, in
+    logical order. A newline starts a line; a word wider than a whole line is cut where it must
+    be.
 
     A line's width is the sum of its words' widths: shaping never joins letters across a space,
     and the space is counted at its widest in either font, so a line never overflows.
@@ -75,7 +91,10 @@ def wrap_lines(text: str, width: float, size: float, *, bold: bool) -> tuple[str
     lines: list[str] = []
     for hard_line in text.split("\n"):
         words = [
-            piece for word in hard_line.split() for piece in _cut_word(word, width, size, bold)
+            piece
+            for word in _BREAKS.split(hard_line)
+            if word
+            for piece in _cut_word(word, width, size, bold)
         ]
         line: list[str] = []
         line_width = 0.0
@@ -246,8 +265,12 @@ class Blocks:
     right_to_left: bool
 
     def text(self, text: str, **style: Any) -> Text:
-        style.setdefault("leading", ARABIC_LEADING if self.right_to_left else LEADING)
-        return Text(text, right_to_left=self.right_to_left, **style)
+        """A paragraph in the document's direction, unless `right_to_left` says otherwise (a
+        text in another language than the document's)."""
+        style.setdefault("right_to_left", self.right_to_left)
+        rtl = style["right_to_left"]
+        style.setdefault("leading", ARABIC_LEADING if rtl else LEADING)
+        return Text(text, **style)
 
     def title(self, text: str) -> Text:
         return self.text(text, size=24, bold=True, colour=GREEN_900, leading=1.3, space_after=6)
@@ -327,6 +350,30 @@ class Blocks:
         table.setStyle(TableStyle(style))
         return table
 
+    def logos(
+        self, logos: Sequence[tuple[str, bytes | None]], *, height: float = LOGO_HEIGHT
+    ) -> Table:
+        """Logos side by side from the start side, each `height` tall at most and no wider than
+        its share of the page; a logo missing or unreadable is replaced by its name."""
+        room = FRAME_WIDTH / max(len(logos), 1) - 6 * mm
+        cells = [_logo(name, data, room, height, self) for name, data in logos]
+        table = Table(
+            [self._row(cells)],
+            colWidths=[FRAME_WIDTH / max(len(logos), 1)] * len(logos),
+            hAlign="RIGHT" if self.right_to_left else "LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ALIGN", (0, 0), (-1, -1), "RIGHT" if self.right_to_left else "LEFT"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return table
+
     def key_figures(self, items: Sequence[tuple[str, str]], *, columns: int = 4) -> Table:
         """Big numbers with their labels, `columns` to a row."""
         cells = [
@@ -354,36 +401,23 @@ class Blocks:
         )
         return table
 
-    def bars(
-        self,
-        rows: Sequence[tuple[str, int]],
-        *,
-        masks: Sequence[str | None] | None = None,
-        width: float = FRAME_WIDTH,
-    ) -> Drawing:
-        """Horizontal bars, one per (label, count), labels at the start side. With `masks`
-        (`figures.hidden_counts` of the counts), a hidden count has no bar and reads its mask:
-        a bar's length would tell the count."""
+    def bars(self, rows: Sequence[Bar], *, width: float = FRAME_WIDTH) -> Drawing:
+        """Horizontal bars, labels at the start side. A bar without a count (hidden: its length
+        would tell it) is not drawn, and its text says why in its place."""
         row_height, size, gap = 15.0, 8.0, 5.0
         label_width = width * 0.34
         value_width = 40.0
         bar_room = width - label_width - value_width - 2 * gap
         drawing = Drawing(width, row_height * len(rows) + 4)
-
-        hidden = list(masks) if masks is not None else [None] * len(rows)
-
-        def visible(index: int, count: int) -> int:
-            return 0 if hidden[index] else count
-
-        largest = max((visible(i, count) for i, (_, count) in enumerate(rows)), default=0) or 1
+        largest = max((row.count or 0 for row in rows), default=0) or 1
 
         def box(x: float, w: float) -> float:
             # x and w measured from the start side; the left edge on the page.
             return width - x - w if self.right_to_left else x
 
-        for index, (label, count) in enumerate(rows):
+        for index, row in enumerate(rows):
             y = drawing.height - (index + 1) * row_height
-            label = ellipsize(label, label_width, size, bold=False)
+            label = ellipsize(row.label, label_width, size, bold=False)
             label_w = text_width(label, size, bold=False)
             # The label ends next to its bar.
             drawing.add(
@@ -397,7 +431,7 @@ class Blocks:
                     right_to_left=self.right_to_left,
                 )
             )
-            length = bar_room * visible(index, count) / largest
+            length = bar_room * (row.count or 0) / largest
             if length:
                 drawing.add(
                     Rect(
@@ -409,16 +443,16 @@ class Blocks:
                         strokeColor=None,
                     )
                 )
-            value = shown(count, hidden[index])
-            value_w = text_width(value, size, bold=True)
+            shown = row.count is not None
+            value_w = text_width(row.text, size, bold=shown)
             drawing.add(
                 _string_runs(
-                    value,
+                    row.text,
                     box(label_width + 2 * gap + length - 2, value_w),
                     y + 4,
                     size,
                     INK_SOFT,
-                    bold=True,
+                    bold=shown,
                     right_to_left=self.right_to_left,
                 )
             )
@@ -475,11 +509,26 @@ class Blocks:
         return drawing
 
 
+def _logo(name: str, data: bytes | None, width: float, height: float, blocks: Blocks) -> Flowable:
+    """A logo scaled to fit `width` × `height`, keeping its proportions; its name when there is
+    no image, or one that cannot be read."""
+    if data:
+        try:
+            reader = ImageReader(io.BytesIO(data))
+            image_width, image_height = reader.getSize()
+        except Exception:  # an uploaded file: any failure to decode it means "no image"
+            image_width = image_height = 0
+        if image_width and image_height:
+            scale = min(width / image_width, height / image_height)
+            return Image(io.BytesIO(data), image_width * scale, image_height * scale)
+    return blocks.text(name, size=11, bold=True)
+
+
 def _header_size(text: str, fraction: float, size: float) -> float:
     """The size at which every word of a column's header fits its width (a header wraps
     between words, never inside one), down to 6 pt."""
     room = fraction * FRAME_WIDTH - 2 * CELL_PADDING
-    widest = max((text_width(word, 1, bold=True) for word in text.split()), default=0.0)
+    widest = max((text_width(word, 1, bold=True) for word in _BREAKS.split(text)), default=0.0)
     while size > 6 and widest * size > room:
         size -= 0.5
     return size

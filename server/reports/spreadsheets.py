@@ -3,8 +3,9 @@
 Pure, written by `server.documents.tables.xlsx_workbook`: text cells stay text (a name starting
 with "="
 is never a formula), control characters are dropped, Arabic sheets read right to left.
-Counts stay numbers, except a breakdown's hidden ones, which are the text "<5" or ">4" as in the
-PDF.
+Counts stay numbers, except the hidden ones of a breakdown, which are the text "<5" or "hidden" as
+in the PDF (`server.reports.disclosure` decides, for every output alike); the rule is the last
+row of the Breakdowns sheet.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from server.documents.tables import Cell, Share, Sheet, xlsx_workbook
 from server.i18n import current_language, gettext
 from server.i18n.labels import label
 from server.models.enums import EventKind, PledgeKind
+from server.reports.disclosure import RULE, publish_breakdown, publish_ratings
+from server.reports.disclosure import Cell as Published
 from server.reports.figures import (
     Breakdown,
     PledgeTotal,
     ProgrammeFigures,
     ProgrammeLine,
     category_label,
-    cell_masks,
     dimension_title,
 )
 
@@ -48,7 +50,10 @@ def _bulletin(figures: ProgrammeFigures) -> bytes:
         Sheet(
             gettext("Breakdowns"),
             [gettext("Breakdown"), gettext("Category"), gettext("Registered"), gettext("Attended")],
-            [row for breakdown in figures.breakdowns for row in _breakdown_rows(breakdown)],
+            [
+                *(row for breakdown in figures.breakdowns for row in _breakdown_rows(breakdown)),
+                [gettext(RULE)],
+            ],
         ),
         Sheet(
             gettext("Pledges"),
@@ -69,7 +74,7 @@ def _bulletin(figures: ProgrammeFigures) -> bytes:
 
 
 def _summary(figures: ProgrammeFigures) -> list[list[Cell]]:
-    satisfaction = figures.satisfaction
+    ratings = publish_ratings(figures.satisfaction)
     return [
         [gettext("Organisation"), figures.organisation],
         [gettext("From"), figures.period_start.isoformat()],
@@ -81,11 +86,8 @@ def _summary(figures: ProgrammeFigures) -> list[list[Cell]]:
         [gettext("Walk-ins"), figures.walk_ins],
         [gettext("Show-up rate"), _share(figures.show_up_rate)],
         [gettext("People who came to at least one event"), figures.people],
-        [gettext("Satisfaction answers"), satisfaction.answers],
-        [
-            gettext("Average rating (out of 5)"),
-            None if satisfaction.average is None else round(satisfaction.average, 2),
-        ],
+        [gettext("Satisfaction answers"), _count(ratings.answers)],
+        [gettext("Average rating (out of 5)"), ratings.average],
     ]
 
 
@@ -94,17 +96,21 @@ def _line(name: str, line: ProgrammeLine) -> list[Cell]:
 
 
 def _breakdown_rows(breakdown: Breakdown) -> list[list[Cell]]:
-    """A breakdown's rows as published: hidden counts read "<5" or ">4" (text, not numbers)."""
-    masks = cell_masks(breakdown)
+    """A breakdown's rows as published: hidden counts read "<5" or "hidden" (text, not numbers)."""
+    published = publish_breakdown(breakdown)
     return [
         [
             dimension_title(breakdown.dimension),
             category_label(breakdown.dimension, row.key),
-            masks[row.key][0] or row.registered,
-            masks[row.key][1] or row.attended,
+            _count(row.registered),
+            _count(row.attended),
         ]
-        for row in breakdown.rows
+        for row in published.rows
     ]
+
+
+def _count(cell: Published) -> Cell:
+    return cell.text if cell.count is None else cell.count
 
 
 def _pledge_header() -> list[str]:

@@ -12,7 +12,6 @@ from tortoise.functions import Count
 from server.errors import AppError, NotFound
 from server.i18n import LANGUAGES, lazy
 from server.models import (
-    ActionLog,
     Attendee,
     Event,
     Organisation,
@@ -23,6 +22,7 @@ from server.models import (
 from server.models.enums import Channel, MessageKind, OutboxStatus, RegistrationStatus
 from server.notifications import messages
 from server.notifications.messages import Notice, sms_body
+from server.services.action_log import log_action
 from server.values.sms import SmsLength, sms_length
 
 PAGE_SIZE = 50
@@ -203,12 +203,12 @@ async def mark_sent_by_hand(event: Event, message_id: int, user: User) -> None:
     )
     if not changed:
         raise AlreadySent(lazy("This message is not waiting any more."))
-    await ActionLog.create(
-        action="outbox.sent_by_hand",
-        user_id=user.id,
+    await log_action(
+        "outbox.sent_by_hand",
+        "outbox_message",
+        message.id,
+        user=user,
         organisation_id=event.organisation_id,
-        object_type="outbox_message",
-        object_id=message.id,
         data={"event_id": event.id},
     )
 

@@ -13,13 +13,8 @@ from starlette.templating import Jinja2Templates
 
 from server import i18n
 from server.i18n.labels import countries, label, sector_name
-from server.reports.figures import (
-    category_label,
-    cell_masks,
-    dimension_title,
-    hidden_counts,
-    share,
-)
+from server.reports.disclosure import RATINGS_RULE, RULE, publish_breakdown, publish_ratings
+from server.reports.figures import category_label, dimension_title
 from server.values.formatting import (
     amount_text,
     decimal,
@@ -112,10 +107,12 @@ def build_templates() -> Jinja2Templates:
         percent=percent,
         mad=mad,
         amount_text=amount_text,
-        # the small-cell rule and the names of a report's categories (server.reports.figures)
-        cell_masks=cell_masks,
-        hidden_counts=hidden_counts,
-        share=share,
+        # what a report may show of its counts (server.reports.disclosure) and the names of
+        # its categories (server.reports.figures)
+        publish_breakdown=publish_breakdown,
+        publish_ratings=publish_ratings,
+        disclosure_rule=RULE,
+        ratings_rule=RATINGS_RULE,
         category=category_label,
         dimension_title=dimension_title,
     )

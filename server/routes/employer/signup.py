@@ -19,6 +19,7 @@ from server.i18n.labels import CITIES, SECTORS, label
 from server.models.enums import CompanySize
 from server.services.employers import companies as employers
 from server.services.employers.companies import CompanyForm, InvitationRefused, MemberForm
+from server.services.logos import MAX_LOGO_BYTES
 from server.web.forms import form_text
 from server.web.policies import Anyone, requires
 from server.web.security import signed_in_user, start_session
@@ -57,7 +58,7 @@ async def read_submission(request: Request) -> tuple[dict[str, str], bytes | Non
         upload = form.get("logo")
         if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
             return fields, None
-        return fields, await upload.read(employers.MAX_LOGO_BYTES + 1)
+        return fields, await upload.read(MAX_LOGO_BYTES + 1)
 
 
 def company_choices() -> dict[str, Any]:

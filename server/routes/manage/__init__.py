@@ -17,6 +17,7 @@ from server.routes.manage import (
     events,
     exhibitors,
     exports,
+    funders,
     offers,
     outbox,
     overview,
@@ -135,6 +136,28 @@ routes: list[BaseRoute] = [
     Route("/{organisation:str}/bulletin", reports.bulletin, name="bulletin"),
     Route("/{organisation:str}/bulletin.pdf", reports.bulletin_pdf, name="bulletin_pdf"),
     Route("/{organisation:str}/bulletin.xlsx", reports.bulletin_xlsx, name="bulletin_xlsx"),
+    # -- funder routes: the organisation's funders, named on report covers --
+    Route(
+        "/{organisation:str}/funders",
+        funders.funder_list,
+        methods=["GET", "POST"],
+        name="funders",
+    ),
+    Route(
+        "/{organisation:str}/funders/{funder_id:id}",
+        funders.funder_edit,
+        methods=["GET", "POST"],
+        name="funder_edit",
+    ),
+    Route(
+        "/{organisation:str}/funders/{funder_id:id}/remove",
+        funders.funder_remove,
+        methods=["POST"],
+        name="funder_remove",
+    ),
+    Route(
+        "/{organisation:str}/funders/{funder_id:id}/logo", funders.funder_logo, name="funder_logo"
+    ),
     # -- organiser export routes --
     Route("/{organisation:str}/exports", exports.exports_page, name="exports"),
     Route(

@@ -10,6 +10,7 @@ the team only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -18,17 +19,24 @@ from starlette.responses import Response
 
 from server.errors import ValidationFailed
 from server.i18n import LANGUAGES, lazy
-from server.models import Event, Organisation, SynthesisReport
+from server.models import Event, Funder, Organisation, SynthesisReport
 from server.models.enums import ReportStatus
 from server.reports import pdf, spreadsheets
 from server.reports.figures import EventFigures, ProgrammeFigures
 from server.routes.manage.common import path_event
-from server.routes.public.reports import REPORT, pdf_filename, pdf_language, report_context
+from server.routes.public.reports import (
+    REPORT,
+    cover,
+    pdf_filename,
+    pdf_language,
+    report_context,
+    report_pdf_file,
+)
+from server.services.accounts import funders
 from server.services.reporting import synthesis as reporting
 from server.services.reporting.synthesis import NARRATIVE_FIELDS, ReportForm, ReportRefused
 from server.web.downloads import download, safe_name
 from server.web.flash import pop_flash, redirect_with_flash
-from server.web.forms import form_fields
 from server.web.policies import ORGANISERS, requires
 from server.web.security import signed_in_user
 
@@ -58,11 +66,26 @@ PARTS = (
 # --- the report editor --------------------------------------------------------------------------
 
 
-def _read_form(fields: dict[str, str]) -> ReportForm:
-    return ReportForm(
+async def _read_form(request: Request) -> tuple[ReportForm, dict[str, str]]:
+    """The editor's form as sent (the funders ticked included), and its text fields."""
+    form = await request.form()
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    funders = tuple(value for value in form.getlist("funders") if isinstance(value, str))
+    report = ReportForm(
         **{name: fields.get(name, "") for name in NARRATIVE_FIELDS},
         language=fields.get("language", ""),
+        funders=funders,
     )
+    return report, fields
+
+
+def _organiser_logo_url(request: Request) -> Callable[[Funder], str]:
+    slug = request.state.organisation.slug
+
+    def url(funder: Funder) -> str:
+        return request.url_for("manage:funder_logo", organisation=slug, funder_id=funder.id).path
+
+    return url
 
 
 def _urls(request: Request, event: Event) -> dict[str, str]:
@@ -88,10 +111,18 @@ async def _editor(
     """The editor with `form` (the saved narrative by default) and its preview; with htmx and
     `block="report"`, only the preview."""
     report = await reporting.event_report(event)
-    form = form or ReportForm.from_report(report)
+    form = form or ReportForm.from_report(report, await reporting.report_funders(report))
     figures = await reporting.event_figures(event)
+    try:
+        on_cover = await reporting.cover_funders(event, form.funders)
+    except ValidationFailed as failure:
+        on_cover, errors = [], (errors or {}) | failure.errors
     preview = report_context(
-        reporting.without_comments(figures), form.narrative, form.language, preview=True
+        reporting.without_comments(figures),
+        form.narrative,
+        form.language,
+        preview=True,
+        funders=cover(on_cover, _organiser_logo_url(request)),
     )
     if block and request.headers.get("hx-request") == "true":
         # The preview is the report page's own block, so it is drawn exactly as published.
@@ -113,6 +144,10 @@ async def _editor(
         "comments": figures.feedback.comments,
         "parts": PARTS,
         "language_options": [(code, lang.name) for code, lang in LANGUAGES.items()],
+        "funder_options": [
+            (str(funder.id), funder.name)
+            for funder in await funders.organisation_funders(request.state.organisation)
+        ],
         **_urls(request, event),
     }
     response = request.app.state.renderer.page(request, EDITOR, context, status_code=status_code)
@@ -139,7 +174,7 @@ async def report(request: Request) -> Response:
     event = await path_event(request)
     if request.method != "POST":
         return await _editor(request, event)
-    form = _read_form(await form_fields(request))
+    form, _ = await _read_form(request)
     try:
         await reporting.save_narrative(event, form, by=signed_in_user(request))
     except ValidationFailed as failure:
@@ -152,7 +187,7 @@ async def report_preview(request: Request) -> Response:
     """The report with the narrative as typed, not saved: with htmx only the report's block,
     without JavaScript (the Preview button) the whole editor."""
     event = await path_event(request)
-    form = _read_form(await form_fields(request))
+    form, _ = await _read_form(request)
     if request.headers.get("hx-request") == "true":
         return await _editor(request, event, form=form, block="report")
     try:
@@ -166,7 +201,7 @@ async def report_preview(request: Request) -> Response:
 async def report_publish(request: Request) -> Response:
     """POST `action=publish` (with the narrative fields, saved first) or `action=unpublish`."""
     event = await path_event(request)
-    fields = await form_fields(request)
+    submitted, fields = await _read_form(request)
     user = signed_in_user(request)
     action = fields.get("action")
     if action == "unpublish":
@@ -174,7 +209,7 @@ async def report_publish(request: Request) -> Response:
         return _to_editor(request, event, "unpublished")
     if action != "publish":
         return await _editor(request, event, status_code=400)
-    form = _read_form(fields) if "language" in fields else None
+    form = submitted if "language" in fields else None
     try:
         if form is not None:
             await reporting.save_narrative(event, form, by=user)
@@ -197,8 +232,9 @@ async def report_pdf(request: Request) -> Response:
     figures: EventFigures = reporting.without_comments(
         await reporting.event_figures(event, language=language)
     )
-    narrative = reporting.narrative_of(await reporting.event_report(event))
-    content = await run_in_threadpool(pdf.report_pdf, figures, narrative, language=language)
+    report = await reporting.event_report(event)
+    funders = await reporting.report_funders(report)
+    content = await run_in_threadpool(report_pdf_file(request, figures, report, funders, language))
     return download(content, pdf_filename(event.slug, language))
 
 

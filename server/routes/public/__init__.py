@@ -78,4 +78,9 @@ routes: list[BaseRoute] = [
     # -- public report routes --
     Route("/reports/{token:str}", reports.report, name="report"),
     Route("/reports/{token:str}/report.pdf", reports.report_pdf, name="report_pdf"),
+    Route(
+        "/reports/{token:str}/funders/{funder_id:id}/logo",
+        reports.report_funder_logo,
+        name="report_funder_logo",
+    ),
 ]

@@ -1,10 +1,10 @@
 """Published synthesis reports: the public page at a report's link, and its PDF in French,
 Arabic or English.
 
-A published report shows aggregates only: every count from 1 to 4 of a breakdown is shown as
-"<5", and one more as ">4" where a total would give it away (`figures.hidden_counts`); the
-feedback's comments are taken out of the figures before anything is drawn. An unknown token,
-and a report that is not or no longer published, answer 404.
+A published report shows aggregates only, as `server.reports.disclosure` publishes them (no count
+from 1 to 4, none that a total would give away); the feedback's comments are taken out of the
+figures before anything is drawn. An unknown token, and a report that is not or no longer
+published, answer 404.
 
 `report_context()` is what the report's `{% block report %}` reads: the organisers' editor
 shows the same block as its live preview.
@@ -12,15 +12,21 @@ shows the same block as its live preview.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
-from server.i18n import LANGUAGES, current_language
+from server.errors import NotFound
+from server.i18n import LANGUAGES, Language, current_language, lazy
+from server.models import Funder, SynthesisReport
 from server.reports import pdf
 from server.reports.figures import EventFigures, Narrative
+from server.routes.manage.funders import funder_logo_dir
+from server.services.accounts.funders import funder_credits, funder_logo, funding_statement
 from server.services.reporting import synthesis as reporting
 from server.web.downloads import download, safe_name
 from server.web.policies import Anyone, requires
@@ -32,13 +38,39 @@ REPORT = "pages/report.html"
 PUBLIC_CACHE = "private, max-age=300"
 
 
+@dataclass(frozen=True)
+class CoverFunder:
+    """A funder at the top of the report page: its logo's address ("" without one), its name
+    and its funding statement, in the reader's language or French (`language`)."""
+
+    name: str
+    logo_url: str
+    statement: str
+    language: Language
+
+
+def cover(funders: Sequence[Funder], logo_url: Callable[[Funder], str]) -> list[CoverFunder]:
+    """The funders on a report's cover as the page shows them, in the current language."""
+    shown = []
+    for funder in funders:
+        statement, code = funding_statement(funder, current_language().code)
+        url = logo_url(funder) if funder.logo_path else ""
+        shown.append(CoverFunder(funder.name, url, statement, LANGUAGES[code]))
+    return shown
+
+
 def report_context(
-    figures: EventFigures, narrative: Narrative, narrative_language: str, *, preview: bool
+    figures: EventFigures,
+    narrative: Narrative,
+    narrative_language: str,
+    *,
+    preview: bool,
+    funders: Sequence[CoverFunder] = (),
 ) -> dict[str, Any]:
     """What `{% block report %}` of pages/report.html needs, in the current language.
 
     `preview` is True in the organisers' editor, where the report sits below the page's own
-    title (its headings start one level lower).
+    title (its headings start one level lower). `funders` are shown at the top (`cover`).
     """
     language = LANGUAGES.get(narrative_language) or current_language()
     return {
@@ -46,6 +78,7 @@ def report_context(
         "narrative": narrative,
         "narrative_language": language,
         "preview": preview,
+        "cover_funders": funders,
         "busiest_arrival": max((slot.arrivals for slot in figures.arrivals), default=0),
         "right_to_left": current_language().direction == "rtl",
     }
@@ -63,13 +96,47 @@ def pdf_filename(stem: str, language: str) -> str:
     return f"{safe_name(stem, 'report')}-{language}.pdf"
 
 
+def _public_logo_url(request: Request, token: str) -> Callable[[Funder], str]:
+    def url(funder: Funder) -> str:
+        return request.url_for("report_funder_logo", token=token, funder_id=funder.id).path
+
+    return url
+
+
+def report_pdf_file(
+    request: Request,
+    figures: EventFigures,
+    report: SynthesisReport | None,
+    funders: Sequence[Funder],
+    language: str,
+) -> Callable[[], bytes]:
+    """The drawing of a report's PDF in `language`, to run off the event loop: the cover's
+    funders with their logos, the narrative in the language it was written in."""
+    credits = funder_credits(funders, language, funder_logo_dir(request))
+    narrative_language = report.language if report else language
+
+    def draw() -> bytes:
+        return pdf.report_pdf(
+            figures,
+            reporting.narrative_of(report),
+            language=language,
+            narrative_language=narrative_language,
+            funders=credits,
+        )
+
+    return draw
+
+
 @requires(Anyone())
 async def report(request: Request) -> Response:
     """The published report as a page, with links to its PDF in each language."""
     found = await reporting.published_report(request.path_params["token"])
     figures = reporting.without_comments(await reporting.event_figures(found.event))
+    funders = cover(
+        await reporting.report_funders(found), _public_logo_url(request, found.public_token or "")
+    )
     context = report_context(
-        figures, reporting.narrative_of(found), found.language, preview=False
+        figures, reporting.narrative_of(found), found.language, preview=False, funders=funders
     ) | {"token": found.public_token}
     response = request.app.state.renderer.page(request, REPORT, context)
     response.headers["Cache-Control"] = PUBLIC_CACHE
@@ -84,9 +151,21 @@ async def report_pdf(request: Request) -> Response:
     figures = reporting.without_comments(
         await reporting.event_figures(found.event, language=language)
     )
-    content = await run_in_threadpool(
-        pdf.report_pdf, figures, reporting.narrative_of(found), language=language
-    )
+    funders = await reporting.report_funders(found)
+    draw = report_pdf_file(request, figures, found, funders, language)
+    content = await run_in_threadpool(draw)
     return download(
         content, pdf_filename(found.event.slug, language), inline=True, cache=PUBLIC_CACHE
     )
+
+
+@requires(Anyone())
+async def report_funder_logo(request: Request) -> Response:
+    """The logo of a funder on a published report's cover; any other funder answers 404."""
+    found = await reporting.published_report(request.path_params["token"])
+    wanted = int(request.path_params["funder_id"])
+    funder = next((f for f in await reporting.report_funders(found) if f.id == wanted), None)
+    if funder is None:
+        raise NotFound(lazy("This funder does not exist."))
+    path, media_type = funder_logo(funder, funder_logo_dir(request))
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": PUBLIC_CACHE})

@@ -12,19 +12,29 @@ entry away from the half hour of the undo instead of the half hour the person ha
 could give negative bars), while the registration simply no longer counts anywhere. A person
 undone then scanned again counts once, at their new time. So the half-hour bars always add up to
 the number checked in.
+
+The show-up rate is the report's (`server.services.reporting.synthesis` counts with
+`registration_totals` too): attended ÷ confirmed, both among the registrations made ahead
+(online or imported). A walk-in always "shows up", so counting walk-ins on both sides would
+raise the rate with every person let in at the door and say nothing about whether people who
+signed up came. The live page, the report page and the PDF therefore show one figure, written
+by `formatting.percent`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from tortoise import connections
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from server.models import Event, Registration
-from server.models.enums import RegistrationStatus
+from server.models.enums import RegistrationSource, RegistrationStatus
 
 SLOT_SECONDS = 30 * 60
 # Morocco's offset is a whole number of hours (UTC+1, UTC+0 during Ramadan), so half hours
@@ -55,44 +65,126 @@ class SlotCount:
 
 
 @dataclass(frozen=True)
+class RegistrationTotals:
+    """Registrations by what became of them. Confirmed, waiting (waitlisted or awaiting
+    approval) and cancelled add up to `registrations`; `attended` and `walk_ins` are among the
+    confirmed (a registration cancelled after its check-in no longer counts)."""
+
+    registrations: int = 0
+    confirmed: int = 0
+    waiting: int = 0
+    cancelled: int = 0
+    attended: int = 0
+    walk_ins: int = 0
+    confirmed_ahead: int = 0  # confirmed online or imported
+    attended_ahead: int = 0
+
+    @property
+    def show_up_rate(self) -> float | None:
+        """Attended ÷ confirmed among the registrations made ahead, 0 to 1 (the module's
+        docstring says why); None when nobody was confirmed ahead."""
+        return self.attended_ahead / self.confirmed_ahead if self.confirmed_ahead else None
+
+
+WAITING_STATUSES = (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+
+
+async def registration_totals(registrations: QuerySet[Registration]) -> RegistrationTotals:
+    """The totals of `registrations`: one GROUP BY query."""
+    totals = await registration_totals_by_event(registrations)
+    return _added(totals.values())
+
+
+async def registration_totals_by_event(
+    registrations: QuerySet[Registration],
+) -> dict[int, RegistrationTotals]:
+    """The totals of `registrations` per event id (events without any are absent): one GROUP BY
+    query."""
+    rows = (
+        await registrations.annotate(count=Count("id"), checked_in=Count("checked_in_at"))
+        .group_by("event_id", "status", "source")
+        .values("event_id", "status", "source", "count", "checked_in")
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        count, checked_in = int(row["count"]), int(row["checked_in"] or 0)
+        status, source = row["status"], row["source"]
+        event = counts[row["event_id"]]
+        event["registrations"] += count
+        if status == RegistrationStatus.CONFIRMED:
+            event["confirmed"] += count
+            event["attended"] += checked_in
+            if source == RegistrationSource.WALK_IN:
+                event["walk_ins"] += count
+            else:
+                event["confirmed_ahead"] += count
+                event["attended_ahead"] += checked_in
+        elif status in WAITING_STATUSES:
+            event["waiting"] += count
+        else:
+            event["cancelled"] += count
+    return {event_id: RegistrationTotals(**event) for event_id, event in counts.items()}
+
+
+def _added(totals: Iterable[RegistrationTotals]) -> RegistrationTotals:
+    totals = list(totals)
+    names = [field.name for field in fields(RegistrationTotals)]
+    return RegistrationTotals(**{name: sum(getattr(t, name) for t in totals) for name in names})
+
+
+@dataclass(frozen=True)
 class SessionAttendance:
     session: Event
-    checked_in: int
-    expected: int
+    totals: RegistrationTotals
+
+    @property
+    def checked_in(self) -> int:
+        return self.totals.attended
+
+    @property
+    def expected(self) -> int:
+        return self.totals.confirmed
 
     @property
     def rate(self) -> float | None:
-        return show_up_rate(self.checked_in, self.expected)
+        return self.totals.show_up_rate
 
 
 @dataclass(frozen=True)
 class Attendance:
     """The figures of one event at one moment.
 
-    `expected` is the confirmed registrations; `checked_in` those of them checked in now.
-    `by_gate` and `by_slot` split `checked_in` (each adds up to it); `sessions` is empty except
-    for a job fair with sessions.
+    `expected` is the confirmed registrations (walk-ins included); `checked_in` those of them
+    checked in now. `by_gate` and `by_slot` split `checked_in` (each adds up to it); `sessions`
+    is empty except for a job fair with sessions. `rate` is the show-up rate, among the
+    registrations made ahead (the module's docstring).
     """
 
-    checked_in: int
-    expected: int
+    totals: RegistrationTotals
     by_gate: list[GateCount]
     by_slot: list[SlotCount]
     sessions: list[SessionAttendance]
     read_at: datetime
 
     @property
+    def checked_in(self) -> int:
+        return self.totals.attended
+
+    @property
+    def expected(self) -> int:
+        return self.totals.confirmed
+
+    @property
+    def walk_ins(self) -> int:
+        return self.totals.walk_ins
+
+    @property
     def rate(self) -> float | None:
-        return show_up_rate(self.checked_in, self.expected)
+        return self.totals.show_up_rate
 
     @property
     def busiest_slot(self) -> int:
         return max((slot.checked_in for slot in self.by_slot), default=0)
-
-
-def show_up_rate(checked_in: int, expected: int) -> float | None:
-    """Share of the expected people who came, 0 to 1; None when nobody is expected."""
-    return checked_in / expected if expected else None
 
 
 def _present(event_id: int):
@@ -108,16 +200,8 @@ async def event_attendance(event: Event, *, now: datetime | None = None) -> Atte
 
     `event` comes from managed_event(), with its sessions loaded.
     """
-    totals = (
-        await Registration.filter(event_id=event.id, status=RegistrationStatus.CONFIRMED)
-        .annotate(expected=Count("id"), checked_in=Count("checked_in_at"))
-        .values("expected", "checked_in")
-    )
-    expected = int(totals[0]["expected"]) if totals else 0
-    checked_in = int(totals[0]["checked_in"] or 0) if totals else 0
     return Attendance(
-        checked_in=checked_in,
-        expected=expected,
+        totals=await registration_totals(Registration.filter(event_id=event.id)),
         by_gate=await _by_gate(event.id),
         by_slot=await _by_slot(event.id),
         sessions=await _sessions(event),
@@ -165,14 +249,10 @@ async def _sessions(event: Event) -> list[SessionAttendance]:
     sessions = list(event.sessions)
     if not sessions:
         return []
-    rows = (
-        await Registration.filter(
-            event_id__in=[session.id for session in sessions],
-            status=RegistrationStatus.CONFIRMED,
-        )
-        .annotate(expected=Count("id"), checked_in=Count("checked_in_at"))
-        .group_by("event_id")
-        .values("event_id", "expected", "checked_in")
+    found = await registration_totals_by_event(
+        Registration.filter(event_id__in=[session.id for session in sessions])
     )
-    found = {row["event_id"]: (int(row["checked_in"] or 0), int(row["expected"])) for row in rows}
-    return [SessionAttendance(session, *found.get(session.id, (0, 0))) for session in sessions]
+    return [
+        SessionAttendance(session, found.get(session.id, RegistrationTotals()))
+        for session in sessions
+    ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,14 +40,12 @@ from server.models.enums import CompanySize, EmployerRole, EmployerStatus
 from server.notifications import employer_messages
 from server.services.accounts.users import check_new_password
 from server.services.action_log import log_action
+from server.services.logos import logo_errors, remove_logo, save_logo, stored_logo
 from server.services.ratelimit import FailureStore
 from server.values.emails import is_valid_email, normalise_email
 from server.values.phones import INVALID_PHONE, normalise_phone
 
 LOGO_FOLDER = "logos"  # inside the data directory, next to the secret key
-MAX_LOGO_BYTES = 1024 * 1024
-LOGO_KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
-LOGO_FILE_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg)")
 ICE_DIGITS = re.compile(r"[0-9]{15}")  # ASCII only: Arabic-Indic digits are not an ICE
 SIGNUPS_PER_ADDRESS = 10
 SIGNUP_WINDOW = timedelta(hours=1)
@@ -229,44 +226,13 @@ def _email_taken() -> str:
 # --- logos --------------------------------------------------------------------------------------
 
 
-def _logo_kind(data: bytes) -> tuple[str, str] | None:
-    """(extension, media type) of a PNG or JPEG image, recognised by its first bytes."""
-    return next((kind for magic, kind in LOGO_KINDS.items() if data.startswith(magic)), None)
-
-
-def _logo_errors(logo: bytes | None) -> dict[str, str]:
-    if logo is None:
-        return {}
-    if len(logo) > MAX_LOGO_BYTES:
-        return {"logo": lazy("The logo must be 1 MB or smaller.")}
-    if _logo_kind(logo) is None:
-        return {"logo": lazy("The logo must be a PNG or JPEG image.")}
-    return {}
-
-
-def _save_logo(logo_dir: Path, logo: bytes) -> str:
-    """Write a checked logo under a random name; returns the name (never a path from outside)."""
-    kind = _logo_kind(logo)
-    assert kind is not None
-    logo_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{kind[0]}"
-    (logo_dir / name).write_bytes(logo)
-    return name
-
-
-def _remove_logo(logo_dir: Path, name: str) -> None:
-    if name and LOGO_FILE_NAME.fullmatch(name):
-        (logo_dir / name).unlink(missing_ok=True)
-
-
 def logo_file(employer: Employer, logo_dir: Path) -> tuple[Path, str]:
     """The file and media type of the employer's logo; NotFound when it has none. The caller
     has decided that the person asking may see this company's logo."""
-    name = employer.logo_path
-    path = logo_dir / name
-    if not LOGO_FILE_NAME.fullmatch(name) or not path.is_file():
+    found = stored_logo(logo_dir, employer.logo_path)
+    if found is None:
         raise NotFound(lazy("This company has no logo."))
-    return path, "image/png" if name.endswith(".png") else "image/jpeg"
+    return found
 
 
 async def employer_logo(
@@ -310,13 +276,13 @@ async def register_employer(
         )
     values, errors = await _clean_company(company, current=None, with_contact_email=False)
     email, member_errors = await _clean_member(member)
-    errors |= member_errors | _logo_errors(logo)
+    errors |= member_errors | logo_errors(logo)
     if errors:
         await store.remove_one(key)
         raise ValidationFailed(errors)
     # argon2 takes a tenth of a second on purpose: off the event loop, like the login's check.
     password_hash = await asyncio.to_thread(hash_password, member.password)
-    logo_name = _save_logo(logo_dir, logo) if logo is not None else ""
+    logo_name = save_logo(logo_dir, logo) if logo is not None else ""
     try:
         async with in_transaction():
             employer = await Employer.create(
@@ -335,7 +301,7 @@ async def register_employer(
             await _log("employer.registered", employer, user, {"ice": employer.ice})
     except IntegrityError:
         # Someone registered the same ICE or e-mail address in the same instant.
-        _remove_logo(logo_dir, logo_name)
+        remove_logo(logo_dir, logo_name)
         await store.remove_one(key)
         raise ValidationFailed(await _duplicates(values["ice"], email)) from None
     return user
@@ -383,7 +349,7 @@ async def update_company(
     _require_admin(member)
     employer = await Employer.get(id=member.employer_id)  # type: ignore[attr-defined]
     values, errors = await _clean_company(form, current=employer, with_contact_email=True)
-    errors |= _logo_errors(logo)
+    errors |= logo_errors(logo)
     if errors:
         raise ValidationFailed(errors)
     changed = sorted(name for name, value in values.items() if getattr(employer, name) != value)
@@ -396,7 +362,7 @@ async def update_company(
         values |= {"status": EmployerStatus.PENDING, "rejection_reason": ""}
     old_logo = employer.logo_path
     if logo is not None:
-        values["logo_path"] = _save_logo(logo_dir, logo)
+        values["logo_path"] = save_logo(logo_dir, logo)
     try:
         async with in_transaction():
             # Conditional on the status read: a review in between is not silently undone.
@@ -408,13 +374,13 @@ async def update_company(
             action = "employer.resubmitted" if resubmitted else "employer.updated"
             await _log(action, employer, by, {"fields": changed})
     except IntegrityError:
-        _remove_logo(logo_dir, values.get("logo_path", ""))
+        remove_logo(logo_dir, values.get("logo_path", ""))
         raise ValidationFailed({"ice": _ice_taken()}) from None
     except EmployerChangeRefused:
-        _remove_logo(logo_dir, values.get("logo_path", ""))
+        remove_logo(logo_dir, values.get("logo_path", ""))
         raise
     if logo is not None:
-        _remove_logo(logo_dir, old_logo)
+        remove_logo(logo_dir, old_logo)
     return await Employer.get(id=employer.id)
 
 

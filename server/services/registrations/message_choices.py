@@ -10,9 +10,10 @@ from tortoise.transactions import in_transaction
 
 from server.errors import ValidationFailed
 from server.i18n import lazy
-from server.models import ActionLog, Attendee, OutboxMessage
+from server.models import Attendee, OutboxMessage
 from server.models.enums import Channel, OutboxStatus
 from server.notifications.queue import REQUESTED_KINDS
+from server.services.action_log import log_action
 from server.values.phones import normalise_phone
 
 # The first word of a reply that stops messages, as people write it in the three languages
@@ -78,10 +79,12 @@ async def stop_messages(attendee_id: int, *, by: str) -> bool:
             .exclude(kind__in=list(REQUESTED_KINDS))
             .update(status=OutboxStatus.STOPPED, last_error="")
         )
-        await ActionLog.create(
-            action="attendee.messages.stopped",
-            object_type="attendee",
-            object_id=attendee_id,
+        await log_action(
+            "attendee.messages.stopped",
+            "attendee",
+            attendee_id,
+            user=None,
+            organisation_id=None,
             data={"by": by},
         )
     return True

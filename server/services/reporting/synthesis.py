@@ -4,7 +4,7 @@ report: write the narrative, publish, unpublish.
 Every figure is computed from the data each time a report is read, by aggregate queries
 (COUNT … GROUP BY in the database): an event's figures cost about twenty queries whether it had
 fifty registrations or fifty thousand. What a reader may see of a count is decided when it is
-shown (`server.reports.figures.hidden_counts`); the counts here are exact.
+shown (`server.reports.disclosure`); the counts here are exact.
 
 Definitions, for an event (a fair counts its own registrations; its sessions come apart):
 
@@ -14,7 +14,8 @@ Definitions, for an event (a fair counts its own registrations; its sessions com
   registration cancelled after its check-in no longer counts, as on the live attendance page;
 - walk-ins: confirmed registrations made at the door (source `walk-in`);
 - show-up rate: attended ÷ confirmed, both counted among the registrations made ahead (online or
-  imported): a walk-in always "shows up". None when nobody was confirmed ahead;
+  imported): a walk-in always "shows up". None when nobody was confirmed ahead. The live
+  attendance page counts it with the same function (`door.attendance.registration_totals`);
 - sessions: each non-draft session of a fair, confirmed and attended;
 - arrivals: attended people per half hour of their check-in, in Africa/Casablanca;
 - breakdowns: distinct people with a registration that is not cancelled, and of them those who
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -53,11 +54,13 @@ from server.models import (
     Event,
     Exhibitor,
     Feedback,
+    Funder,
     Interest,
     Offer,
     Organisation,
     Pledge,
     Registration,
+    ReportFunder,
     SynthesisReport,
     User,
 )
@@ -70,7 +73,6 @@ from server.models.enums import (
     LegalStatus,
     OfferStatus,
     PledgeKind,
-    RegistrationSource,
     RegistrationStatus,
     ReportStatus,
 )
@@ -93,6 +95,7 @@ from server.reports.figures import (
     SessionAttendance,
 )
 from server.services.action_log import log_event_action
+from server.services.door.attendance import registration_totals
 from server.services.employers.pledges import COUNTED_REVIEWS, in_unit
 from server.values.clock import EVENT_TIMEZONE, today_in_morocco
 
@@ -115,7 +118,6 @@ _COLUMNS: dict[Dimension, str] = {
     "language": "attendee__preferred_language",
 }
 _NOT_STATED_VALUES = frozenset({"", Gender.UNDISCLOSED.value, LegalStatus.UNDISCLOSED.value})
-WAITING_STATUSES = (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 POSTED_OFFER_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.CLOSED)
 INTERVIEW_STATUSES = (InterestStatus.INTERVIEWED, InterestStatus.HIRED)
 
@@ -169,49 +171,6 @@ def current_semester(today: date) -> tuple[date, date]:
 
 
 # --- shared aggregates --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Totals:
-    registrations: int = 0
-    confirmed: int = 0
-    waiting: int = 0
-    cancelled: int = 0
-    attended: int = 0
-    walk_ins: int = 0
-    confirmed_ahead: int = 0  # confirmed online or imported
-    attended_ahead: int = 0
-
-    @property
-    def show_up_rate(self) -> float | None:
-        return self.attended_ahead / self.confirmed_ahead if self.confirmed_ahead else None
-
-
-async def _totals(registrations: QuerySet[Registration]) -> _Totals:
-    """Registrations by status and source: one GROUP BY query."""
-    rows = (
-        await registrations.annotate(count=Count("id"), checked_in=Count("checked_in_at"))
-        .group_by("status", "source")
-        .values("status", "source", "count", "checked_in")
-    )
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        count, checked_in = int(row["count"]), int(row["checked_in"] or 0)
-        status, source = row["status"], row["source"]
-        counts["registrations"] += count
-        if status == RegistrationStatus.CONFIRMED:
-            counts["confirmed"] += count
-            counts["attended"] += checked_in
-            if source == RegistrationSource.WALK_IN:
-                counts["walk_ins"] += count
-            else:
-                counts["confirmed_ahead"] += count
-                counts["attended_ahead"] += checked_in
-        elif status in WAITING_STATUSES:
-            counts["waiting"] += count
-        else:
-            counts["cancelled"] += count
-    return _Totals(**counts)
 
 
 async def _breakdowns(registrations: QuerySet[Registration], year: int) -> tuple[Breakdown, ...]:
@@ -375,7 +334,7 @@ async def event_figures(
     today = today or today_in_morocco()
     language = language or current_language().code
     registrations = Registration.filter(event_id=event.id)
-    totals = await _totals(registrations)
+    totals = await registration_totals(registrations)
     organisation = await Organisation.get(id=event.organisation_id)  # type: ignore[attr-defined]
     return EventFigures(
         title=pick_text(event.title, language),
@@ -542,7 +501,7 @@ async def programme_figures(
     if not event_ids:
         return _empty_programme(organisation, start, end)
     registrations = Registration.filter(event_id__in=event_ids)
-    totals = await _totals(registrations)
+    totals = await registration_totals(registrations)
     people = (
         await registrations.filter(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
         .annotate(people=Count("attendee_id", distinct=True))
@@ -674,7 +633,8 @@ def bulletin_period(start: str, end: str, *, today: date | None = None) -> tuple
 
 @dataclass
 class ReportForm:
-    """The narrative as typed in the editor, and the language it is written in."""
+    """The narrative as typed in the editor, the language it is written in, and the funders
+    ticked for the cover (their ids, as sent)."""
 
     context: str = ""
     what_happened: str = ""
@@ -682,14 +642,19 @@ class ReportForm:
     recommendations: str = ""
     next_steps: str = ""
     language: str = ""
+    funders: tuple[str, ...] = ()
 
     @classmethod
-    def from_report(cls, report: SynthesisReport | None) -> ReportForm:
+    def from_report(
+        cls, report: SynthesisReport | None, funders: Sequence[Funder] = ()
+    ) -> ReportForm:
+        """The saved report as a form, with the funders on its cover (`report_funders`)."""
         if report is None:
             return cls(language=current_language().code)
         return cls(
             **{name: getattr(report, name) for name in NARRATIVE_FIELDS},
             language=report.language,
+            funders=tuple(str(funder.id) for funder in funders),
         )
 
     @property
@@ -720,10 +685,40 @@ async def event_report(event: Event) -> SynthesisReport | None:
     return await SynthesisReport.get_or_none(event_id=event.id)
 
 
+async def report_funders(report: SynthesisReport | None) -> list[Funder]:
+    """The funders on the report's cover, in the organisers' order (none by default)."""
+    if report is None:
+        return []
+    rows = (
+        await ReportFunder.filter(report_id=report.id)
+        .order_by("position", "id")
+        .select_related("funder")
+    )
+    return [row.funder for row in rows]
+
+
+async def cover_funders(event: Event, ids: Sequence[str]) -> list[Funder]:
+    """The funders of the event's organisation with these ids, in the order given: what the
+    cover shows for a form. Raises ValidationFailed (`funders`) for any other id."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, Funder] = {}
+    if wanted and all(id_.isdigit() and len(id_) <= 9 for id_ in wanted):
+        funders = await Funder.filter(
+            organisation_id=event.organisation_id,  # type: ignore[attr-defined]
+            id__in=[int(id_) for id_ in wanted],
+        )
+        found = {funder.id: funder for funder in funders}
+    if len(found) != len(wanted):
+        raise ValidationFailed({"funders": lazy("Choose funders from the list.")})
+    return [found[int(id_)] for id_ in wanted]
+
+
 async def save_narrative(event: Event, form: ReportForm, *, by: User | None) -> SynthesisReport:
-    """Save the narrative (a published report shows the new text at once); logs
-    `report.narrative.saved` with the names of the changed parts. Raises ValidationFailed."""
+    """Save the narrative and the funders on the cover (a published report shows them at
+    once); logs `report.narrative.saved` with the names of the changed parts. Raises
+    ValidationFailed."""
     check_report_form(form)
+    funders = await cover_funders(event, form.funders)
     values: dict[str, Any] = {name: getattr(form, name).strip() for name in NARRATIVE_FIELDS}
     values["language"] = form.language
     async with in_transaction():
@@ -731,6 +726,15 @@ async def save_narrative(event: Event, form: ReportForm, *, by: User | None) -> 
         changed = sorted(name for name, value in values.items() if getattr(report, name) != value)
         report.update_from_dict(values)
         await report.save()
+        if [funder.id for funder in await report_funders(report)] != [f.id for f in funders]:
+            await ReportFunder.filter(report_id=report.id).delete()
+            await ReportFunder.bulk_create(
+                [
+                    ReportFunder(report_id=report.id, funder_id=funder.id, position=position)
+                    for position, funder in enumerate(funders)
+                ]
+            )
+            changed.append("funders")
         await log_event_action("report.narrative.saved", event, by, {"fields": changed})
     return report
 
