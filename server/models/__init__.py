@@ -13,6 +13,14 @@ from server.models.employers import (
     Pledge,
 )
 from server.models.events import CheckIn, CustomQuestion, DeviceToken, Event, Registration
+from server.models.interviews import (
+    InterviewBooking,
+    InterviewInvitation,
+    InterviewQuota,
+    InterviewRules,
+    InterviewSchedule,
+    InterviewSlot,
+)
 from server.models.outbox import OutboxMessage
 from server.models.reporting import Feedback, SynthesisReport
 
@@ -29,6 +37,12 @@ __all__ = [
     "Exhibitor",
     "Feedback",
     "Interest",
+    "InterviewBooking",
+    "InterviewInvitation",
+    "InterviewQuota",
+    "InterviewRules",
+    "InterviewSchedule",
+    "InterviewSlot",
     "Lead",
     "LoginFailure",
     "Membership",

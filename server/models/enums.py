@@ -178,3 +178,26 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class InterviewAudience(StrEnum):
+    """Who may book an employer's interview slots."""
+
+    INTERESTED = "interested"  # people who showed interest in the offer (any offer, for a booth)
+    REGISTERED = "registered"  # anyone registered for the fair
+    INVITED = "invited"  # only the candidates the employer invites
+
+
+class InterviewBookingStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class InterviewOutcome(StrEnum):
+    """What the employer recorded of an interview."""
+
+    NO_SHOW = "no_show"
+    INTERVIEWED = "interviewed"
+    SHORTLISTED = "shortlisted"
+    OFFER_MADE = "offer_made"
+    HIRED = "hired"
