@@ -26,6 +26,7 @@ from server.db import close_database, open_database
 from server.errors import AppError, LoginRequired
 from server.routes import accounts, api, feedback
 from server.routes.employer import fairs as employer_fairs
+from server.routes.employer import interviews as employer_interviews
 from server.routes.employer import leads as employer_leads
 from server.routes.employer import offers as employer_offers
 from server.routes.employer import pledges as employer_pledges
@@ -38,12 +39,14 @@ from server.routes.manage import employers as manage_employers
 from server.routes.manage import events as manage_events
 from server.routes.manage import exhibitors as manage_exhibitors
 from server.routes.manage import exports as manage_exports
+from server.routes.manage import interviews as manage_interviews
 from server.routes.manage import offers as manage_offers
 from server.routes.manage import overview as manage
 from server.routes.manage import pledges as manage_pledges
 from server.routes.manage import reports as manage_reports
 from server.routes.public import attendee, offers, reports
 from server.routes.public import events as public
+from server.routes.public import interviews as public_interviews
 from server.services.ratelimit import (
     DatabaseFailureStore,
     FailureStore,
@@ -78,7 +81,79 @@ class IdConvertor(Convertor[int]):
 
 register_url_convertor("id", IdConvertor())
 
+# -- interview routes --
+# Interviews at a fair's booths (issue 16), in one block: the person's pages behind their
+# personal link, the employer portal's (spliced into the /employer mount) and the organisers'
+# (spliced into the /manage mount).
+INTERVIEW_PUBLIC_ROUTES = [
+    Route(
+        "/me/{token:str}/events/{event_id:id}/interviews",
+        public_interviews.my_interviews,
+        methods=["GET", "POST"],
+        name="me_interviews",
+    ),
+    Route(
+        "/me/{token:str}/events/{event_id:id}/interviews/{booking_id:id}/move",
+        public_interviews.my_interview_move,
+        methods=["POST"],
+        name="me_interview_move",
+    ),
+    Route(
+        "/me/{token:str}/events/{event_id:id}/interviews/{booking_id:id}/cancel",
+        public_interviews.my_interview_cancel,
+        methods=["POST"],
+        name="me_interview_cancel",
+    ),
+]
+INTERVIEW_EMPLOYER_ROUTES = [
+    Route(
+        "/fairs/{event_id:id}/interviews",
+        employer_interviews.interviews,
+        methods=["GET", "POST"],
+        name="interviews",
+    ),
+    Route(
+        "/fairs/{event_id:id}/interviews/{booking_id:id}/outcome",
+        employer_interviews.interview_outcome,
+        methods=["POST"],
+        name="interview_outcome",
+    ),
+    Route(
+        "/fairs/{event_id:id}/interviews/runs/{schedule_id:id}/invitations",
+        employer_interviews.interview_invite,
+        methods=["POST"],
+        name="interview_invite",
+    ),
+]
+INTERVIEW_MANAGE_ROUTES = [
+    Route(
+        "/{organisation:str}/events/{event_id:id}/interviews",
+        manage_interviews.interviews,
+        methods=["GET", "POST"],
+        name="interviews",
+    ),
+    Route(
+        "/{organisation:str}/events/{event_id:id}/interviews/booths/{exhibitor_id:id}/close",
+        manage_interviews.interviews_close,
+        methods=["POST"],
+        name="interviews_close",
+    ),
+    Route(
+        "/{organisation:str}/events/{event_id:id}/interviews/schedule",
+        manage_interviews.interviews_export,
+        name="interviews_export",
+    ),
+    Route(
+        "/{organisation:str}/events/{event_id:id}/interviews/help-desk",
+        manage_interviews.interview_help_desk,
+        methods=["GET", "POST"],
+        name="interview_help_desk",
+    ),
+]
+# -- end of interview routes --
+
 routes = [
+    *INTERVIEW_PUBLIC_ROUTES,
     Route("/", public.home, name="home"),
     Route("/events/{slug:str}", public.event_detail, name="event"),
     Route(
@@ -392,6 +467,7 @@ routes = [
                 methods=["POST"],
                 name="device_revoke",
             ),
+            *INTERVIEW_MANAGE_ROUTES,
         ],
     ),
     Mount(
@@ -505,6 +581,7 @@ routes = [
                 methods=["POST"],
                 name="lead_update",
             ),
+            *INTERVIEW_EMPLOYER_ROUTES,
         ],
     ),
     Mount(

@@ -65,6 +65,30 @@ def hidden_counts(counts: Sequence[int]) -> tuple[str | None, ...]:
     return tuple(masks)
 
 
+def interview_masks(interviews: InterviewFigures) -> dict[str, str | None]:
+    """What a published report shows in place of each interview count; None where the count
+    itself is shown.
+
+    The places kept are a column whose total (`booked`) is published: held, no-shows and not
+    recorded go through `hidden_counts` together. Hires are a part of those held, so they go
+    through it with the rest of the held, and are hidden whenever the held count is (it could
+    otherwise be told from them). A total from 1 to 4 is "<5" too.
+    """
+    held, no_shows, unrecorded = hidden_counts(
+        (interviews.held, interviews.no_shows, interviews.unrecorded)
+    )
+    hired, _ = hidden_counts((interviews.led_to_hire, interviews.held - interviews.led_to_hire))
+    if held and not hired and interviews.led_to_hire:
+        hired = SMALL_CELL_TEXT if is_small(interviews.led_to_hire) else HIDDEN_CELL_TEXT
+    return {
+        "booked": SMALL_CELL_TEXT if is_small(interviews.booked) else None,
+        "held": held,
+        "no_shows": no_shows,
+        "unrecorded": unrecorded,
+        "led_to_hire": hired,
+    }
+
+
 def cell_masks(breakdown: Breakdown) -> dict[str, tuple[str | None, str | None]]:
     """Category key → what its (registered, attended) cells show instead of their counts."""
     registered = hidden_counts([row.registered for row in breakdown.rows])

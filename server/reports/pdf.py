@@ -36,6 +36,7 @@ from server.reports.figures import (
     cell_masks,
     dimension_title,
     hidden_counts,
+    interview_masks,
     share,
 )
 from server.reports.pdf_layout import INK_SOFT, Blocks, build_pdf, shown
@@ -115,6 +116,7 @@ def _report(figures: EventFigures, narrative: Narrative) -> bytes:
         *_attendance(figures, blocks),
         *_who_came(figures.breakdowns, figures.attended, blocks),
         *_employers(figures, blocks),
+        *_interviews(figures, blocks),
         *_satisfaction(figures, blocks),
     ]
     title = f"{gettext('Synthesis report')} — {figures.title}"
@@ -358,6 +360,29 @@ def _employers(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
         _pledge_table(employers.pledges, blocks),
     ]
     return story
+
+
+def _interviews(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    """Interviews booked at the booths, with the small-cell rule (`interview_masks`); nothing
+    for a fair where none was booked."""
+    interviews = figures.interviews
+    if not interviews.booked:
+        return []
+    masks = interview_masks(interviews)
+    items = (
+        (gettext("Interviews booked"), "booked"),
+        (gettext("Interviews held"), "held"),
+        (gettext("No-shows"), "no_shows"),
+        (gettext("Not recorded"), "unrecorded"),
+        (gettext("Led to a hire"), "led_to_hire"),
+    )
+    return [
+        *blocks.subheading(gettext("Interviews at the booths")),
+        blocks.key_figures(
+            [(title, masks[key] or number(getattr(interviews, key))) for title, key in items],
+            columns=5,
+        ),
+    ]
 
 
 def _satisfaction(figures: EventFigures, blocks: Blocks) -> list[Flowable]:

@@ -18,6 +18,7 @@ from server.reports.figures import (
     cell_masks,
     dimension_title,
     hidden_counts,
+    interview_masks,
     share,
 )
 from server.values.formatting import (
@@ -115,6 +116,7 @@ def build_templates() -> Jinja2Templates:
         # the small-cell rule and the names of a report's categories (server.reports.figures)
         cell_masks=cell_masks,
         hidden_counts=hidden_counts,
+        interview_masks=interview_masks,
         share=share,
         category=category_label,
         dimension_title=dimension_title,

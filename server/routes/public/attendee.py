@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +27,7 @@ from server.models.enums import (
 )
 from server.services.events import catalogue as events
 from server.services.events.questions import field_name
+from server.services.interviews.personal import interview_lines
 from server.services.registrations import privacy
 from server.services.registrations.badges import badge_data
 from server.services.registrations.personal_link import resend_personal_link
@@ -163,7 +165,7 @@ async def signed_up(request: Request) -> Response:
     return request.app.state.renderer.page(request, "pages/signed_up.html", {"event": event})
 
 
-async def _attendee_of_link(request: Request) -> Attendee:
+async def attendee_of_link(request: Request) -> Attendee:
     attendee = await attendee_for_token(request.path_params["token"])
     if attendee is None:
         raise NotFound(lazy("This personal link is not valid any more."))
@@ -177,7 +179,7 @@ def _back_to_personal_page(request: Request) -> Response:
 
 @requires(Anyone())
 async def personal_page(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
+    attendee = await attendee_of_link(request)
     registrations = (
         await Registration.filter(attendee_id=attendee.id)
         .select_related("event")
@@ -200,6 +202,7 @@ async def personal_page(request: Request) -> Response:
             "registrations": registrations,
             "badges": badges,
             "feedback_due": await feedback.events_awaiting_feedback(registrations),
+            "interviews": await interview_lines(attendee),
             "token": request.path_params["token"],
             "welcome": request.query_params.get("welcome"),
         },
@@ -208,7 +211,7 @@ async def personal_page(request: Request) -> Response:
 
 @requires(Anyone())
 async def cancel_registration(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
+    attendee = await attendee_of_link(request)
     registration = await Registration.get_or_none(
         id=request.path_params["registration"], attendee_id=attendee.id
     )
@@ -221,7 +224,7 @@ async def cancel_registration(request: Request) -> Response:
 @requires(Anyone())
 async def change_language(request: Request) -> Response:
     """The language of the messages we send, and of the pages from now on."""
-    attendee = await _attendee_of_link(request)
+    attendee = await attendee_of_link(request)
     code = str((await request.form()).get("language", ""))
     await privacy.set_preferred_language(attendee, code)
     response = _back_to_personal_page(request)
@@ -232,7 +235,7 @@ async def change_language(request: Request) -> Response:
 
 @requires(Anyone())
 async def my_data(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
+    attendee = await attendee_of_link(request)
     data = await privacy.personal_data(attendee)
     return request.app.state.renderer.page(
         request,
@@ -243,7 +246,7 @@ async def my_data(request: Request) -> Response:
 
 @requires(Anyone())
 async def delete_my_data(request: Request) -> Response:
-    attendee = await _attendee_of_link(request)
+    attendee = await attendee_of_link(request)
     if (await request.form()).get("confirm") != "yes":
         data = await privacy.personal_data(attendee)
         errors = {"confirm": lazy("Tick the box to confirm that you want your data deleted.")}
@@ -284,7 +287,7 @@ async def resend_link(request: Request) -> Response:
 @requires(Anyone())
 async def badge_download(request: Request) -> Response:
     """The person's badge as an A6 PDF, to print or keep on the phone."""
-    attendee = await _attendee_of_link(request)
+    attendee = await attendee_of_link(request)
     registration = (
         await Registration.filter(
             id=request.path_params["registration"],
@@ -301,5 +304,7 @@ async def badge_download(request: Request) -> Response:
         secret_key=request.app.state.settings.secret_key,
         language=current_language().code,
     )
+    lines = await interview_lines(attendee, event_id=registration.event_id)
+    badge = replace(badge, interviews=tuple(lines.get(registration.event_id, ())))
     pdf = await run_in_threadpool(badge_pdf, badge)
     return download(pdf, f"badge-{registration.badge_serial}.pdf")

@@ -15,16 +15,21 @@ from datetime import UTC, datetime
 
 from tortoise.expressions import F
 
-from server.models import Attendee, Event, InterviewBooking, InterviewSlot
+from server.errors import NotFound
+from server.i18n import lazy
+from server.models import Attendee, Event, InterviewBooking, InterviewSlot, Registration
 from server.models.enums import (
     EmployerStatus,
     ExhibitorStatus,
     InterviewBookingStatus,
     InterviewOutcome,
+    RegistrationStatus,
 )
 from server.services.employers.offers import open_offers
 from server.services.interviews import rules
 from server.services.interviews.audience import person_at_fair
+
+UNKNOWN_PERSON = lazy("This person is not registered for the fair.")
 
 
 @dataclass(frozen=True)
@@ -176,3 +181,18 @@ def _held(
         changeable=changeable,
         moves=moves if changeable else (),
     )
+
+
+async def registered_person(fair: Event, registration_id: int) -> Attendee:
+    """The person of a confirmed registration for `fair`, for the help desk; NotFound for
+    another fair's registration, a cancelled one or an unknown id."""
+    registration = (
+        await Registration.filter(
+            id=registration_id, event_id=fair.id, status=RegistrationStatus.CONFIRMED
+        )
+        .select_related("attendee")
+        .first()
+    )
+    if registration is None:
+        raise NotFound(UNKNOWN_PERSON)
+    return registration.attendee

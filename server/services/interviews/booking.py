@@ -178,15 +178,17 @@ async def move_booking(
     booking_id: int,
     slot_id: int,
     *,
+    fair: Event | None = None,
     by: User | None = None,
     now: datetime | None = None,
 ) -> InterviewBooking:
-    """Move one of the person's bookings to another slot of the same fair: the old place is
-    freed and the new one taken in one transaction, or nothing changes. The number of places
-    held stays the same, so the fair's limit does not apply. Raises BookingRefused and NotFound
-    (an unknown slot, another person's booking or another fair's slot)."""
+    """Move one of the person's bookings (at `fair`, when given) to another slot of the same
+    fair: the old place is freed and the new one taken in one transaction, or nothing changes.
+    The number of places held stays the same, so the fair's limit does not apply. Raises
+    BookingRefused and NotFound (an unknown slot, another person's booking or another fair's
+    slot)."""
     now = now or datetime.now(UTC)
-    booking = await _changeable_booking(attendee, booking_id, now)
+    booking = await _changeable_booking(attendee, booking_id, now, fair)
     slot = await _slot(slot_id)
     if slot.event_id != booking.slot.event_id or slot.id == booking.slot_id:  # type: ignore[attr-defined]
         raise NotFound(UNKNOWN_SLOT)
@@ -205,12 +207,18 @@ async def move_booking(
 
 
 async def cancel_booking(
-    attendee: Attendee, booking_id: int, *, by: User | None = None, now: datetime | None = None
+    attendee: Attendee,
+    booking_id: int,
+    *,
+    fair: Event | None = None,
+    by: User | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Give a place back, until the interview starts (not after the person arrived or an outcome
-    was recorded). Raises BookingRefused `changed` and NotFound (another person's booking)."""
+    """Give a place back (of a booking at `fair`, when given), until the interview starts (not
+    after the person arrived or an outcome was recorded). Raises BookingRefused `changed` and
+    NotFound (another person's booking, another fair's)."""
     now = now or datetime.now(UTC)
-    booking = await _changeable_booking(attendee, booking_id, now)
+    booking = await _changeable_booking(attendee, booking_id, now, fair)
     event_id = booking.slot.event_id  # type: ignore[attr-defined]
     async with in_transaction():
         await InterviewQuota.filter(event_id=event_id, attendee_id=attendee.id).update(
@@ -323,7 +331,7 @@ async def _release(booking: InterviewBooking, now: datetime) -> None:
 
 
 async def _changeable_booking(
-    attendee: Attendee, booking_id: int, now: datetime
+    attendee: Attendee, booking_id: int, now: datetime, fair: Event | None
 ) -> InterviewBooking:
     """One of the person's bookings that they may still move or cancel."""
     booking = (
@@ -331,7 +339,7 @@ async def _changeable_booking(
         .select_related("slot__event")
         .first()
     )
-    if booking is None:
+    if booking is None or (fair is not None and booking.slot.event_id != fair.id):  # type: ignore[attr-defined]
         raise NotFound(UNKNOWN_BOOKING)
     if (
         booking.status != InterviewBookingStatus.BOOKED
