@@ -43,6 +43,7 @@ from tests.interview_support import (
     tomorrow_at,
 )
 from tests.support import make_organisation
+from tests.test_cli import run_cli
 
 
 @pytest.fixture
@@ -122,9 +123,22 @@ async def test_one_person_booking_two_overlapping_slots_at_once_gets_one(fair, b
     assert await overlapping_pairs() == []
 
 
+async def test_one_person_holds_one_place_of_a_run_even_asking_for_two_at_once(fair, booth):
+    slots = await open_run(booth, tomorrow_at(10), count=3, places=2)
+    person, _ = await register(fair)
+
+    outcomes = await asyncio.gather(*(attempt(person, slot.id) for slot in slots))
+
+    assert sum(isinstance(o, InterviewBooking) for o in outcomes) == 1
+    assert {o.code for o in outcomes if isinstance(o, BookingRefused)} == {"already_booked"}
+    assert sum(slot.booked for slot in await InterviewSlot.all()) == 1
+
+
 async def test_the_fairs_limit_per_person_holds_when_bookings_arrive_at_once(fair, booth):
     await InterviewRules.create(event=fair, bookings_per_person=2)
-    slots = await open_run(booth, tomorrow_at(10), count=6, places=3)
+    slots = [
+        (await open_run(booth, tomorrow_at(10 + hour), count=1, places=3))[0] for hour in range(6)
+    ]
     person, _ = await register(fair)
 
     outcomes = await asyncio.gather(*(attempt(person, slot.id) for slot in slots))
@@ -319,7 +333,8 @@ async def test_an_interview_with_an_outcome_cannot_be_cancelled(fair, booth):
 
 
 async def test_leaving_the_fair_gives_the_interview_places_back(fair, booth):
-    first, second = await open_run(booth, tomorrow_at(10), count=2)
+    (first,) = await open_run(booth, tomorrow_at(10), count=1)
+    (second,) = await open_run(booth, tomorrow_at(11), count=1)
     person, registration = await register(fair)
     await book_slot(person, first.id)
     await book_slot(person, second.id)
@@ -365,3 +380,10 @@ async def test_a_cancelled_interview_is_not_reminded(fair, booth):
     booking = await book_slot(person, slot.id)
     await cancel_booking(person, booking.id)
     assert await queue_interview_reminders(now=slot.starts_at - timedelta(minutes=30)) == 0
+
+
+def test_the_reminder_command_runs_on_a_fresh_folder_and_again(tmp_path):
+    for _ in range(2):
+        result = run_cli("remind-interviews", data_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "Queued reminders for 0 interviews." in result.stdout

@@ -3,7 +3,8 @@ their personal link, and the organisers' help desk for one person.
 
 A person sees their own bookings and nobody else's; of the slots, only how many places are
 left. Slots they cannot book are left out: full, closed, started, of a booth whose audience does
-not take them, or overlapping an interview they hold. The page costs the same number of queries
+not take them, overlapping an interview they hold, or of a run they hold a place in already (they
+move that place instead). The page costs the same number of queries
 whatever the number of slots (`tests/test_query_budgets_interviews.py`).
 """
 
@@ -141,11 +142,15 @@ async def fair_interviews(
         for schedule_id, first in schedules.items()
     ]
     choices.sort(key=lambda run: (run.booth_label, run.company, run.offer_title, run.schedule_id))
+    # A run where the person holds a place already is changed by moving that place.
+    held_runs = {booking.slot.schedule_id for booking in held}  # type: ignore[attr-defined]
     return FairInterviews(
         fair=fair,
         registered=person.registered,
         interviews=interviews,
-        choices=tuple(choice for choice in choices if choice.slots),
+        choices=tuple(
+            choice for choice in choices if choice.slots and choice.schedule_id not in held_runs
+        ),
         limit=limit,
         held=len(held),
     )

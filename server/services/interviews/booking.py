@@ -3,7 +3,8 @@
 A person books a slot of a confirmed booth (of an approved company) at a published fair, before
 the slot starts, when they are confirmed for the fair and the schedule's audience admits them
 (`audience`); for an offer's interviews, while the offer is open. They hold at most the fair's
-limit of places (`rules`), and never two places at overlapping times.
+limit of places (`rules`), never two places at overlapping times, and one place at most in a
+run of slots (the same company's interviews for the same offer).
 
 The races are decided by the database, on SQLite and PostgreSQL alike:
 
@@ -12,7 +13,8 @@ The races are decided by the database, on SQLite and PostgreSQL alike:
 - One person's bookings: the person's quota row at the fair is updated first (`held` below the
   limit), which decides the limit and, holding that row until the transaction ends, makes that
   person's bookings wait for each other: the overlap check that follows sees every place they
-  hold, so two bookings sent at once for overlapping slots make one booking.
+  hold, so two bookings sent at once for overlapping slots (or for two times of one run) make
+  one booking.
 - Cancelling and moving change a booking by an UPDATE conditional on the state it was read in
   (booked, not arrived, no outcome): a second cancellation changes nothing.
 
@@ -23,7 +25,7 @@ Each booking and move queues its confirmation in the outbox in the same transact
 an ActionLog row (`interview.booked`, `interview.moved`, `interview.cancelled`).
 
 Errors: BookingRefused with a stable `code` (`not_registered`, `not_open`, `started`,
-`not_allowed`, `limit_reached`, `overlap`, `full`, `changed`), NotFound.
+`not_allowed`, `limit_reached`, `overlap`, `already_booked`, `full`, `changed`), NotFound.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ STARTED = lazy("This interview time has already started.")
 NOT_ALLOWED = lazy("This company's interviews are not open to you.")
 LIMIT_REACHED = lazy("You already hold as many interviews as this fair allows.")
 OVERLAP = lazy("You already have an interview at that time.")
+ALREADY_BOOKED = lazy("You already have one of these interviews: move it to change its time.")
 FULL = lazy("Someone took the last place at this time.")
 CHANGED = lazy("This interview can no longer be changed.")
 UNKNOWN_SLOT = lazy("This interview time does not exist.")
@@ -297,6 +300,12 @@ async def _take_place(
     ).exists()
     if overlapping:
         raise BookingRefused(OVERLAP, code="overlap")
+    if await InterviewBooking.exists(
+        attendee_id=attendee.id,
+        status=InterviewBookingStatus.BOOKED,
+        slot__schedule_id=slot.schedule_id,  # type: ignore[attr-defined]
+    ):
+        raise BookingRefused(ALREADY_BOOKED, code="already_booked")
     if released is not None and released.slot_id < slot.id:  # type: ignore[attr-defined]
         await InterviewSlot.filter(id=released.slot_id).update(booked=F("booked") - 1)  # type: ignore[attr-defined]
     taken = await InterviewSlot.filter(
