@@ -504,3 +504,20 @@ async def fill(fair, booth, outcomes) -> None:
         booking = await book_slot(attendee, slot.id)
         await InterviewBooking.filter(id=booking.id).update(outcome=outcome)
     await SynthesisReport.create(event=fair)
+
+
+async def test_the_report_pdf_counts_interviews_with_the_small_cell_rule(
+    client, organisation, fair, booth
+):
+    await login(client, ORGANISER)
+    outcomes = [InterviewOutcome.HIRED] + [InterviewOutcome.INTERVIEWED] * 6
+    outcomes += [InterviewOutcome.NO_SHOW] * 2 + [None]
+    await fill(fair, booth, outcomes)
+    response = await client.get(report_path(organisation, fair) + ".pdf?language=en")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    start = text.index("Interviews at the booths")
+    section = " ".join(text[start : start + 400].split())
+    # Each key figure is its value above its title.
+    expected = ("10 Interviews booked", ">4 Interviews held", "<5 No-shows", "<5 Led to a hire")
+    for figure in expected:
+        assert figure in section, section

@@ -103,7 +103,8 @@ async def scan_at_booth(
     now: datetime | None = None,
 ) -> BoothScan:
     """Record the scanned visitor as a lead and, when they hold an interview here, their
-    arrival. Raises what `leads.scan_lead` raises."""
+    arrival (`exhibitor` loaded with its fair, as `leads.confirmed_booth` gives it). Raises
+    what `leads.scan_lead` raises."""
     scan = await leads.scan_lead(exhibitor, code, secret_key=secret_key, by=by)
     if scan.lead_id is None:
         return BoothScan(scan, None)
@@ -128,7 +129,7 @@ async def _arrive(exhibitor: Exhibitor, lead_id: int, now: datetime) -> Arrival 
     if noted:
         await ActionLog.create(
             action="interview.arrived",
-            organisation_id=None,
+            organisation_id=exhibitor.event.organisation_id,  # type: ignore[attr-defined]
             object_type="interview_booking",
             object_id=booking.id,
             data={"exhibitor": exhibitor.id},
@@ -189,8 +190,9 @@ async def record_outcome(
     by: User | None,
     now: datetime | None = None,
 ) -> InterviewBooking:
-    """Save how the interview went and move the candidate accordingly (see the module).
-    `offer` names the offer for an interview at the booth in general. Logs
+    """Save how the interview went and move the candidate accordingly (see the module);
+    `exhibitor` is loaded with its fair, as `leads.confirmed_booth` gives it. `offer` names the
+    offer for an interview at the booth in general. Logs
     `interview.outcome`. Raises ValidationFailed, OutcomeRefused, InterestRefused, NotFound."""
     now = now or datetime.now(UTC)
     try:
@@ -226,7 +228,7 @@ async def record_outcome(
         await ActionLog.create(
             action="interview.outcome",
             user_id=by.id if by else None,
-            organisation_id=None,
+            organisation_id=exhibitor.event.organisation_id,  # type: ignore[attr-defined]
             object_type="interview_booking",
             object_id=booking.id,
             data={
