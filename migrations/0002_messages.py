@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='OutboxMessage',
             name='kind',
-            field=fields.CharEnumField(null=True, description='CONFIRMATION: confirmation\nPROMOTION: promotion\nREMINDER: reminder\nEVENT_CHANGED: event_changed\nEVENT_CANCELLED: event_cancelled\nPERSONAL_LINK: personal_link\nINVITATION: invitation', enum_type=MessageKind, max_length=16),
+            field=fields.CharEnumField(null=True, description='CONFIRMATION: confirmation\nPROMOTION: promotion\nREMINDER: reminder\nEVENT_CHANGED: event_changed\nEVENT_CANCELLED: event_cancelled\nPERSONAL_LINK: personal_link\nINVITATION: invitation\nINTERVIEW: interview', enum_type=MessageKind, max_length=16),
         ),
         ops.AddField(
             model_name='OutboxMessage',

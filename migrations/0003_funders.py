@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0001_initial')]
+    dependencies = [('models', '0002_messages')]
 
     initial = False
 

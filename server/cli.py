@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="load the demo data (safe to run again)")
     commands.add_parser("worker", help="deliver queued e-mails and SMS until stopped")
     commands.add_parser("remind", help="queue reminders for tomorrow's events (safe to run again)")
+    commands.add_parser(
+        "remind-interviews",
+        help="queue reminders of interviews starting within the hour; run every few minutes",
+    )
 
     purge = commands.add_parser(
         "purge", help="anonymise people with no registration activity for a while"
@@ -167,11 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(purge_command(settings, args.months))
     if args.command == "createorganisation":
         return asyncio.run(create_organisation_command(settings, args))
-    if args.command in {"worker", "remind"}:
+    if args.command in {"worker", "remind", "remind-interviews"}:
         from server.notifications import commands as notification_commands
 
         if args.command == "worker":
             return asyncio.run(notification_commands.worker_command(settings))
+        if args.command == "remind-interviews":
+            return asyncio.run(notification_commands.remind_interviews_command(settings))
         return asyncio.run(notification_commands.remind_command(settings))
     if args.command in {"demo", "serve"} and (args.command == "demo" or args.demo):
         asyncio.run(load_demo_data(settings))

@@ -123,7 +123,7 @@ async def test_checked_in_expected_and_rate_count_confirmed_registrations(fair):
 
 
 async def test_walk_ins_are_expected_and_checked_in_but_left_out_of_the_rate(fair):
-    walk_in = await make_registration(fair, "Walk In", source=RegistrationSource.WALK_IN)
+    walk_in = await register(fair, "Walk In", source=RegistrationSource.WALK_IN)
     await scan(fair, walk_in, "A", 90)
 
     attendance = await figures(fair)

@@ -37,6 +37,10 @@ from server.models import (
     Exhibitor,
     Feedback,
     Interest,
+    InterviewBooking,
+    InterviewInvitation,
+    InterviewSchedule,
+    InterviewSlot,
     Lead,
     Offer,
     Organisation,
@@ -48,6 +52,7 @@ from server.models.enums import (
     EmployerStatus,
     ExhibitorStatus,
     InterestStatus,
+    InterviewAudience,
     OfferStatus,
     PledgeKind,
     Role,
@@ -108,6 +113,7 @@ class Person:
     registration: Registration
     interest: Interest
     lead: Lead
+    booking: InterviewBooking  # an interview at the company's booth
     shares: bool
 
     @property
@@ -150,6 +156,7 @@ class Company:
     draft: Offer
     published: Offer
     exhibitor: Exhibitor
+    schedule: InterviewSchedule  # invitation-only interviews at its booth
     sharing: Person
     private: Person
 
@@ -161,6 +168,8 @@ class Company:
             "interest_id": [self.sharing.interest.id, self.private.interest.id],
             "event_id": [self.fair.id],
             "lead_id": [self.sharing.lead.id, self.private.lead.id],
+            "booking_id": [self.sharing.booking.id, self.private.booking.id],
+            "schedule_id": [self.schedule.id],
         }
 
     def secrets(self) -> list[str]:
@@ -183,7 +192,14 @@ class Company:
 
 
 async def _person(
-    company: Employer, fair: Event, offer: Offer, exhibitor: Exhibitor, *, shares: bool, **who
+    company: Employer,
+    fair: Event,
+    offer: Offer,
+    exhibitor: Exhibitor,
+    slot: InterviewSlot,
+    *,
+    shares: bool,
+    **who,
 ) -> Person:
     attendee = await make_attendee(share=shares, **who)
     number = next(_people)
@@ -196,7 +212,11 @@ async def _person(
         note=f"Booth note {company.name} {number}",
         rating=3,
     )
-    return Person(attendee, registration, interest, lead, shares)
+    await InterviewInvitation.create(schedule_id=slot.schedule_id, attendee=attendee)
+    booking = await InterviewBooking.create(slot=slot, attendee=attendee, registration=registration)
+    await InterviewSlot.filter(id=slot.id).update(booked=slot.booked + 1)
+    slot.booked += 1
+    return Person(attendee, registration, interest, lead, booking, shares)
 
 
 async def _company(
@@ -254,16 +274,40 @@ async def _company(
     exhibitor = await Exhibitor.create(
         event=fair, employer=employer, status=ExhibitorStatus.CONFIRMED, booth_label="C3"
     )
+    schedule = await InterviewSchedule.create(
+        exhibitor=exhibitor,
+        offer=published,
+        audience=InterviewAudience.INVITED,
+        length_minutes=20,
+        interviewers=2,
+    )
+    slot = await InterviewSlot.create(
+        schedule=schedule,
+        exhibitor=exhibitor,
+        event=fair,
+        starts_at=fair.ends_at - timedelta(hours=1),
+        ends_at=fair.ends_at - timedelta(minutes=40),
+        places=2,
+    )
     people = [
-        await _person(employer, fair, published, exhibitor, shares=True, **sharing),
-        await _person(employer, fair, published, exhibitor, shares=False, **private),
+        await _person(employer, fair, published, exhibitor, slot, shares=True, **sharing),
+        await _person(employer, fair, published, exhibitor, slot, shares=False, **private),
     ]
     if status == EmployerStatus.APPROVED:
         # The candidate without a shared profile is hired: the pledge gets a hire's delivery.
         hire = await interests.employer_interest(employer, published, people[1].interest.id)
         await interests.move_candidate(hire, InterestStatus.HIRED.value, by=None)
     return Company(
-        employer, member_email, fair, pledge, delivery, draft, published, exhibitor, *people
+        employer,
+        member_email,
+        fair,
+        pledge,
+        delivery,
+        draft,
+        published,
+        exhibitor,
+        schedule,
+        *people,
     )
 
 
@@ -356,6 +400,18 @@ async def snapshot(company: Company) -> dict[str, object]:
         .order_by("id")
         .values("id", "note", "rating", "shared_profile"),
         "feedback": await Feedback.filter(exhibitor__employer_id=employer_id).count(),
+        "interview_slots": await InterviewSlot.filter(exhibitor__employer_id=employer_id)
+        .order_by("id")
+        .values("id", "booked", "closed_at"),
+        "interview_runs": await InterviewSchedule.filter(
+            exhibitor__employer_id=employer_id
+        ).count(),
+        "interviews": await InterviewBooking.filter(slot__exhibitor__employer_id=employer_id)
+        .order_by("id")
+        .values("id", "status", "outcome", "arrived_at", "interest_id"),
+        "invitations": await InterviewInvitation.filter(
+            schedule__exhibitor__employer_id=employer_id
+        ).count(),
     }
 
 
@@ -470,6 +526,19 @@ PROBES: dict[str, Probe] = {
     "leads": Probe({}),
     "leads_export": Probe({}),
     "lead_update": Probe({"note": "B was here", "rating": "1"}),
+    "interviews": Probe(
+        {
+            "offer": "",
+            "day": today_in_morocco().isoformat(),
+            "starts": "23:00",
+            "ends": "23:30",
+            "length": "15",
+            "interviewers": "1",
+            "audience": "registered",
+        }
+    ),
+    "interview_outcome": Probe({"outcome": "hired", "offer": ""}),
+    "interview_invite": Probe({"interest": "1"}),
 }
 
 
@@ -481,7 +550,15 @@ def test_every_route_of_the_employer_portal_has_a_probe():
 
 def test_every_path_parameter_of_the_portal_is_an_id_of_one_company():
     parameters = {name for route in EMPLOYER_ROUTES.values() for name in route.param_convertors}
-    assert parameters <= {"pledge_id", "offer_id", "interest_id", "event_id", "lead_id"}
+    assert parameters <= {
+        "pledge_id",
+        "offer_id",
+        "interest_id",
+        "event_id",
+        "lead_id",
+        "booking_id",
+        "schedule_id",
+    }
 
 
 def _paths_with_a_ids(app, name: str, a: Company, b: Company) -> list[str]:
@@ -628,6 +705,8 @@ def _fill(world: World, parameter: str) -> list[object]:
         "employer_id": [a.employer.id],
         "delivery_id": [a.delivery.id],
         "exhibitor_id": [a.exhibitor.id],
+        "booking_id": [a.sharing.booking.id],
+        "schedule_id": [a.schedule.id],
         "registration_id": [a.private.registration.id],
         "registration": [a.private.registration.id],
         "question_id": [1],
@@ -743,6 +822,7 @@ async def test_employer_a_reads_attendees_only_through_what_they_shared(app, cli
         f"/employer/fairs/{a.fair.id}/leads",
         f"/employer/fairs/{a.fair.id}/leads/export?format=csv",
         f"/employer/fairs/{a.fair.id}/leads/export?format=xlsx",
+        f"/employer/fairs/{a.fair.id}/interviews",
     }
     for path in shown_at:
         assert a.sharing.name in seen[path], path

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("server.services",),
     ("server.web",),
     ("server.routes",),
-    ("server.app", "server.cli", "server.demo", "server.__main__"),
+    ("server.app", "server.cli", "server.demo", "server.demo_interviews", "server.__main__"),
 )
 
 

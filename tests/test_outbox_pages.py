@@ -168,7 +168,7 @@ async def test_the_event_messages_page_counts_deliveries_and_lists_failures(orga
 async def test_the_preview_shows_each_message_in_each_language_within_two_segments(organiser, fair):
     page = html(await organiser.get(f"/manage/passerelles/events/{fair.id}/messages"))
     rows = page.select("tr.message-preview")
-    assert len(rows) == 7 * 3
+    assert len(rows) == 10 * 3
     assert {row["data-language"] for row in rows} == {"fr", "ar", "en"}
     assert {int(row.select_one(".sms-length")["data-segments"]) for row in rows} <= {1, 2}
     arabic = [row for row in rows if row["data-language"] == "ar"]

@@ -45,7 +45,7 @@ BUDGETS = {
     "attendee_search": 8,
     "scanner": 6,
     "checkin_api": 4,
-    "personal_page": 2,
+    "personal_page": 3,
 }
 
 _numbers = count(1)
@@ -178,7 +178,7 @@ async def test_a_scan_through_the_checkin_api(client, organisation):
 
 async def test_the_personal_page(client, organisation):
     # The person behind the link, their registrations with their events (whose number does not
-    # matter; none asks for feedback yet).
+    # matter; none asks for feedback yet), their interviews at the booths.
     attendee = await make_bare_attendee(
         "Awa", "Ndiaye", "+212612000999", access_token_hash=hash_token(PERSONAL_TOKEN)
     )

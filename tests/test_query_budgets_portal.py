@@ -44,7 +44,7 @@ BUDGETS = {
     "employer_dashboard": 8,
     "candidates": 4,
     "pledge_overview": 7,
-    "public_report": 20,  # with the funders on its cover
+    "public_report": 21,  # with the funders on its cover and the interviews
 }
 MEMBER = "rh@atlas.example.org"
 
@@ -140,8 +140,8 @@ async def test_the_organisers_pledge_overview(client, organisation):
 
 async def test_the_published_report(client, organisation):
     # The report with its event, then one aggregate query per figure (totals, sessions, arrivals,
-    # each breakdown, employers, pledges, offers, feedback) and the funders on its cover,
-    # whatever the number of people.
+    # each breakdown, employers, pledges, offers, feedback, interviews) and the funders on its
+    # cover, whatever the number of people.
     fair = await make_event(organisation, "salon", starts_at=datetime.now(UTC) - timedelta(days=2))
     report = await SynthesisReport.create(
         event=fair, status=ReportStatus.PUBLISHED, public_token="t" * 43, context="Contexte"

@@ -130,6 +130,32 @@ ANONYMOUS = {
     "manage:event_messages": ("GET", "/manage/passerelles/events/1/messages", 303),
     "manage:sent_by_hand": ("POST", "/manage/passerelles/events/1/messages/1/sent", 403),
     "replies": ("POST", "/api/v1/replies/twilio/not-the-secret", 404),
+    "me_interviews": ("GET", "/me/unknown-token/events/1/interviews", 404),
+    "me_interview_move": ("POST", "/me/unknown-token/events/1/interviews/1/move", 403),
+    "me_interview_cancel": ("POST", "/me/unknown-token/events/1/interviews/1/cancel", 403),
+    "employer:interviews": ("GET", "/employer/fairs/1/interviews", 303),
+    "employer:interview_outcome": ("POST", "/employer/fairs/1/interviews/1/outcome", 403),
+    "employer:interview_invite": (
+        "POST",
+        "/employer/fairs/1/interviews/runs/1/invitations",
+        403,
+    ),
+    "manage:interviews": ("GET", "/manage/passerelles/events/1/interviews", 303),
+    "manage:interviews_close": (
+        "POST",
+        "/manage/passerelles/events/1/interviews/booths/1/close",
+        403,
+    ),
+    "manage:interviews_export": (
+        "GET",
+        "/manage/passerelles/events/1/interviews/schedule?format=csv",
+        303,
+    ),
+    "manage:interview_help_desk": (
+        "GET",
+        "/manage/passerelles/events/1/interviews/help-desk",
+        303,
+    ),
 }
 
 NOT_FOUND = [

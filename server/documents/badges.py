@@ -63,6 +63,9 @@ class BadgeData:
     serial: str  # e.g. "K7P-3QX", read aloud for a lost badge
     qr_text: str  # the signed badge code, server.codes.badges.make_badge_code()
     language: str = "fr"  # the reader's, for the role label
+    # The person's interviews at the fair, one line each ("Interview 10:40, booth 12, Company
+    # X"), printed on a second page: the back of their own badge. Empty on organisers' sheets.
+    interviews: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.role not in ROLE_STYLES:
@@ -300,14 +303,38 @@ def _draw_badge(canvas: Canvas, badge: BadgeData) -> None:
     canvas.drawCentredString(CENTRE_X, SERIAL_BASELINE, badge.serial)
 
 
+INTERVIEWS_TITLE = lazy("My interviews")
+
+
+def _draw_interviews(canvas: Canvas, badge: BadgeData) -> None:
+    """The back of a personal badge: the person's interviews, as many as the page holds."""
+    canvas.setFillColor(INK)
+    title = fit_text(
+        in_language(badge.language, gettext, INTERVIEWS_TITLE),
+        CONTENT_WIDTH,
+        max_size=16,
+        min_size=10,
+    )
+    bottom = _draw_block(canvas, title, TITLE_TOP, bold=True)
+    for line in badge.interviews:
+        fitted = fit_text(line, CONTENT_WIDTH, max_size=12, min_size=8, max_lines=2, bold=False)
+        if bottom - 3 * mm - _block_height(fitted) < MARGIN:
+            break
+        bottom = _draw_block(canvas, fitted, bottom - 3 * mm, bold=False)
+
+
 def badge_pdf(badge: BadgeData) -> bytes:
-    """One badge on one A6 portrait page, as a PDF."""
+    """One badge on one A6 portrait page, as a PDF; the person's interviews, if any, on a
+    second page (its back)."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A6, pageCompression=1)
     canvas.setTitle(f"{badge.name} — {badge.event_title}")
     canvas.setCreator("Tremplin")
     _draw_badge(canvas, badge)
     canvas.showPage()
+    if badge.interviews:
+        _draw_interviews(canvas, badge)
+        canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 

@@ -19,6 +19,9 @@ from server.models.enums import (
     ExhibitorStatus,
     Gender,
     InterestStatus,
+    InterviewAudience,
+    InterviewBookingStatus,
+    InterviewOutcome,
     LegalStatus,
     OfferStatus,
     PledgeKind,
@@ -200,5 +203,21 @@ _NAMED.extend(
         (InterestStatus.REJECTED, lazy("Not retained")),
         (ReportStatus.DRAFT, lazy("Draft")),
         (ReportStatus.PUBLISHED, lazy("Published")),
+    ]
+)
+
+# Interviews at a fair's booths.
+_NAMED.extend(
+    [
+        (InterviewAudience.INTERESTED, lazy("People who showed interest in the offer")),
+        (InterviewAudience.REGISTERED, lazy("Anyone registered for the fair")),
+        (InterviewAudience.INVITED, lazy("Only the candidates we invite")),
+        (InterviewBookingStatus.BOOKED, lazy("Booked")),
+        (InterviewBookingStatus.CANCELLED, lazy("Cancelled")),
+        (InterviewOutcome.NO_SHOW, lazy("Did not come")),
+        (InterviewOutcome.INTERVIEWED, lazy("Interviewed")),
+        (InterviewOutcome.SHORTLISTED, lazy("Shortlisted")),
+        (InterviewOutcome.OFFER_MADE, lazy("Offer made")),
+        (InterviewOutcome.HIRED, lazy("Hired")),
     ]
 )

@@ -14,6 +14,14 @@ from server.models.employers import (
 )
 from server.models.events import CheckIn, CustomQuestion, DeviceToken, Event, Registration
 from server.models.funders import Funder, ReportFunder
+from server.models.interviews import (
+    InterviewBooking,
+    InterviewInvitation,
+    InterviewQuota,
+    InterviewRules,
+    InterviewSchedule,
+    InterviewSlot,
+)
 from server.models.outbox import OutboxMessage
 from server.models.reporting import Feedback, SynthesisReport
 
@@ -31,6 +39,12 @@ __all__ = [
     "Feedback",
     "Funder",
     "Interest",
+    "InterviewBooking",
+    "InterviewInvitation",
+    "InterviewQuota",
+    "InterviewRules",
+    "InterviewSchedule",
+    "InterviewSlot",
     "Lead",
     "LoginFailure",
     "Membership",

@@ -192,3 +192,27 @@ class MessageKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     PERSONAL_LINK = "personal_link"  # asked for again on /link
     INVITATION = "invitation"  # to join an employer's account
+    INTERVIEW = "interview"  # booked, moved, invited to book, or an hour before
+
+
+class InterviewAudience(StrEnum):
+    """Who may book an employer's interview slots."""
+
+    INTERESTED = "interested"  # people who showed interest in the offer (any offer, for a booth)
+    REGISTERED = "registered"  # anyone registered for the fair
+    INVITED = "invited"  # only the candidates the employer invites
+
+
+class InterviewBookingStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class InterviewOutcome(StrEnum):
+    """What the employer recorded of an interview."""
+
+    NO_SHOW = "no_show"
+    INTERVIEWED = "interviewed"
+    SHORTLISTED = "shortlisted"
+    OFFER_MADE = "offer_made"
+    HIRED = "hired"

@@ -1,4 +1,4 @@
-"""`python -m server worker` and `python -m server remind`."""
+"""`python -m server worker`, `python -m server remind` and `python -m server remind-interviews`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from server.config import Settings
 from server.db import close_database, open_database
 from server.notifications.delivery import run_worker
+from server.notifications.interview_reminders import queue_interview_reminders
 from server.notifications.queue import queue_reminders
 
 
@@ -29,4 +30,16 @@ async def remind_command(settings: Settings) -> int:
     finally:
         await close_database()
     print(f"Queued reminders for {count} registrations.")
+    return 0
+
+
+async def remind_interviews_command(settings: Settings) -> int:
+    """Queue the reminders of interviews starting within the hour; run it every few minutes
+    (running it again is safe)."""
+    await open_database(settings.database_url)
+    try:
+        count = await queue_interview_reminders()
+    finally:
+        await close_database()
+    print(f"Queued reminders for {count} interviews.")
     return 0

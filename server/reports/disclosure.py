@@ -37,7 +37,14 @@ from typing import Literal
 
 from server.i18n import gettext, lazy
 from server.models.enums import Gender, LegalStatus
-from server.reports.figures import AGE_BANDS, OTHER, Breakdown, Dimension, Satisfaction
+from server.reports.figures import (
+    AGE_BANDS,
+    OTHER,
+    Breakdown,
+    Dimension,
+    InterviewFigures,
+    Satisfaction,
+)
 from server.values.formatting import number
 
 SMALL_CELL_LIMIT = 5  # counts from 1 to SMALL_CELL_LIMIT - 1 are never published
@@ -159,6 +166,44 @@ class PublishedRatings:
     answers: Cell
     average: float | None
     bands: tuple[RatingBand, ...]
+
+
+# --- Interviews -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedInterviews:
+    """The interviews of a fair as published: booked, and of those held, missed and not yet
+    recorded (they add up to booked), and the held that led to a hire."""
+
+    booked: Cell
+    held: Cell
+    no_shows: Cell
+    unrecorded: Cell
+    led_to_hire: Cell
+
+
+def publish_interviews(interviews: InterviewFigures) -> PublishedInterviews:
+    """The interview counts as a report may show them. Held, no-shows and not recorded are one
+    column whose total (booked) is published: the module's rule applies to it, hiding "not
+    recorded" first. Hires are a part of the held: shown only where the held are, and hidden
+    too when the held without a hire are 1 to 4 (the hires could be told from them)."""
+    counts = (interviews.held, interviews.no_shows, interviews.unrecorded)
+    facts = _Facts(counts=counts, cells=((0,), (1,), (2,)), columns=((0, 1, 2),))
+    # The cheapest to hide: "not recorded" (cell 2), then the no-shows, then the held.
+    masks = _protect(facts, lambda cell, _: (-cell, counts[cell]))
+    held, no_shows, unrecorded = (
+        Cell(None, mask) if mask else Cell(count) for count, mask in zip(counts, masks, strict=True)
+    )
+    hired = interviews.led_to_hire
+    if is_small(hired):
+        led_to_hire = Cell(None, SMALL)
+    elif hired and (held.count is None or is_small(interviews.held - hired)):
+        led_to_hire = Cell(None, WITHHELD)
+    else:
+        led_to_hire = Cell(hired)
+    booked = Cell(None, SMALL) if is_small(interviews.booked) else Cell(interviews.booked)
+    return PublishedInterviews(booked, held, no_shows, unrecorded, led_to_hire)
 
 
 # --- Breakdowns -----------------------------------------------------------------------------------

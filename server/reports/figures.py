@@ -101,6 +101,18 @@ class EmployerFigures:
 
 
 @dataclass(frozen=True)
+class InterviewFigures:
+    """Interviews booked at the booths: every place kept (not cancelled) is held, missed (a
+    no-show) or not yet recorded by its employer; some of those held led to a hire."""
+
+    booked: int = 0
+    held: int = 0
+    no_shows: int = 0
+    unrecorded: int = 0
+    led_to_hire: int = 0
+
+
+@dataclass(frozen=True)
 class Satisfaction:
     """Ratings from 1 to 5: `distribution[i]` people gave `i + 1`."""
 
@@ -166,6 +178,7 @@ class EventFigures:
     breakdowns: tuple[Breakdown, ...]  # one per DIMENSIONS entry, in that order
     employers: EmployerFigures
     feedback: FeedbackFigures
+    interviews: InterviewFigures = InterviewFigures()
 
 
 @dataclass(frozen=True)

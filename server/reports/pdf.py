@@ -26,6 +26,7 @@ from server.reports.disclosure import (
     RULE,
     PublishedRow,
     publish_breakdown,
+    publish_interviews,
     publish_ratings,
 )
 from server.reports.figures import (
@@ -150,6 +151,7 @@ def _report(
         *_attendance(figures, blocks),
         *_who_came(figures.breakdowns, blocks),
         *_employers(figures, blocks),
+        *_interviews(figures, blocks),
         *_satisfaction(figures, blocks),
     ]
     title = f"{gettext('Synthesis report')} — {figures.title}"
@@ -422,6 +424,29 @@ def _employers(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
         _pledge_table(employers.pledges, blocks),
     ]
     return story
+
+
+def _interviews(figures: EventFigures, blocks: Blocks) -> list[Flowable]:
+    """Interviews booked at the booths, as `disclosure.publish_interviews` lets them be shown;
+    nothing for a fair where none was booked."""
+    interviews = figures.interviews
+    if not interviews.booked:
+        return []
+    published = publish_interviews(interviews)
+    items = (
+        (gettext("Interviews booked"), "booked"),
+        (gettext("Interviews held"), "held"),
+        (gettext("No-shows"), "no_shows"),
+        (gettext("Not recorded"), "unrecorded"),
+        (gettext("Led to a hire"), "led_to_hire"),
+    )
+    return [
+        *blocks.subheading(gettext("Interviews at the booths")),
+        blocks.key_figures(
+            [(title, getattr(published, key).text) for title, key in items],
+            columns=5,
+        ),
+    ]
 
 
 def _satisfaction(figures: EventFigures, blocks: Blocks) -> list[Flowable]:

@@ -20,7 +20,7 @@ from server.models import (
     User,
 )
 from server.models.enums import Channel, MessageKind, OutboxStatus, RegistrationStatus
-from server.notifications import messages
+from server.notifications import interview_messages, messages
 from server.notifications.messages import Notice, sms_body
 from server.services.action_log import log_action
 from server.values.sms import SmsLength, sms_length
@@ -229,6 +229,14 @@ class Preview:
 
 def _sample_notices(event: Event, organisation: str, link: str, person: Attendee) -> list[Notice]:
     seat = Registration(status=RegistrationStatus.CONFIRMED)
+    interview = interview_messages.InterviewDetails(
+        fair_title=event.title,
+        starts_at=event.starts_at,
+        company=SAMPLE_COMPANY,
+        booth_label="B12",
+        offer_title="",
+        organisation=organisation,
+    )
     waiting = Registration(status=RegistrationStatus.WAITLISTED, waitlist_position=12)
     return [
         messages.confirmation(person, event, seat, organisation=organisation, personal_link=link),
@@ -242,6 +250,15 @@ def _sample_notices(event: Event, organisation: str, link: str, person: Attendee
             person, event, organisation=organisation, moved=False, new_place=True
         ),
         messages.event_cancelled(person, event, organisation=organisation),
+        interview_messages.booking_confirmation(person, interview),
+        interview_messages.reminder(person, interview),
+        interview_messages.invitation(
+            person,
+            company=interview.company,
+            offer_title="",
+            fair_title=event.title,
+            organisation=organisation,
+        ),
     ]
 
 
@@ -253,7 +270,12 @@ PREVIEW_LABELS = (
     lazy("New date or time"),
     lazy("New place"),
     lazy("Event cancelled"),
+    lazy("Interview booked"),
+    lazy("Interview in an hour"),
+    lazy("Invitation to book an interview"),
 )
+# A company's name as long as the longest of the demo's, for the interview texts' previews.
+SAMPLE_COMPANY = "Atlas Logistique et Services Industriels du Maroc"
 
 
 def message_previews(event: Event, organisation: Organisation, *, base_url: str) -> list[Preview]:

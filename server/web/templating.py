@@ -13,7 +13,13 @@ from starlette.templating import Jinja2Templates
 
 from server import i18n
 from server.i18n.labels import countries, label, sector_name
-from server.reports.disclosure import RATINGS_RULE, RULE, publish_breakdown, publish_ratings
+from server.reports.disclosure import (
+    RATINGS_RULE,
+    RULE,
+    publish_breakdown,
+    publish_interviews,
+    publish_ratings,
+)
 from server.reports.figures import category_label, dimension_title
 from server.values.formatting import (
     amount_text,
@@ -113,6 +119,7 @@ def build_templates() -> Jinja2Templates:
         publish_ratings=publish_ratings,
         disclosure_rule=RULE,
         ratings_rule=RATINGS_RULE,
+        publish_interviews=publish_interviews,
         category=category_label,
         dimension_title=dimension_title,
     )

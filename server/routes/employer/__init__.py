@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from server.routes import feedback
-from server.routes.employer import fairs, leads, offers, pledges, portal, signup
+from server.routes.employer import fairs, interviews, leads, offers, pledges, portal, signup
 
 signup_routes: list[BaseRoute] = [
     Route(
@@ -96,6 +96,25 @@ routes: list[BaseRoute] = [
         feedback.exhibitor_feedback,
         methods=["GET", "POST"],
         name="feedback",
+    ),
+    # -- interviews at the company's booth --
+    Route(
+        "/fairs/{event_id:id}/interviews",
+        interviews.interviews,
+        methods=["GET", "POST"],
+        name="interviews",
+    ),
+    Route(
+        "/fairs/{event_id:id}/interviews/{booking_id:id}/outcome",
+        interviews.interview_outcome,
+        methods=["POST"],
+        name="interview_outcome",
+    ),
+    Route(
+        "/fairs/{event_id:id}/interviews/runs/{schedule_id:id}/invitations",
+        interviews.interview_invite,
+        methods=["POST"],
+        name="interview_invite",
     ),
     # -- employer lead scanning routes --
     Route(

@@ -4,6 +4,9 @@ Only an approved company's members, and only at a fair where the company has a c
 any other fair (no booth, a request waiting or declined, an unknown id) answers 404, so one
 employer never learns anything of another's booth.
 
+A scan also marks the visitor arrived for their interview at the booth, if they hold one
+(`server.services.interviews.at_booth`), and the page lists the day's interviews.
+
 The scanner is the door's scanner component (`templates/macros/scanner.html`, with the same
 `static/js/scanner.js`): the camera, a hand-held scanner or a typed code post `code` to one
 endpoint that answers with the result card, the whole page without JavaScript (200, like the
@@ -27,6 +30,8 @@ from server.models import Event, Exhibitor
 from server.services.employers import leads
 from server.services.employers.leads import LeadRow, LeadScan, LeadScanRefused
 from server.services.events.catalogue import PUBLIC_STATUSES
+from server.services.interviews.at_booth import Arrival, scan_at_booth
+from server.services.interviews.slots import day_schedule
 from server.web.downloads import download, safe_name
 from server.web.flash import pop_flash, redirect_with_flash
 from server.web.forms import form_fields
@@ -53,12 +58,13 @@ def _url(request: Request, name: str, event: Event) -> str:
 # --- the scanner ----------------------------------------------------------------------------------
 
 
-def _scanner_page(
+async def _scanner_page(
     request: Request,
     exhibitor: Exhibitor,
     *,
     block: str | None = "result",
     scan: LeadScan | None = None,
+    arrival: Arrival | None = None,
     error: str = "",
     status_code: int = 200,
 ) -> Response:
@@ -70,12 +76,16 @@ def _scanner_page(
         "event": event,
         "scanning_open": event.status in PUBLIC_STATUSES,
         "scan": scan,
+        "arrival": arrival,
         "error": error,
         "focus_code": scan is not None or bool(error),
         "describe": leads.profile_text,
         "scan_url": _url(request, "lead_scanner", event),
         "leads_url": _url(request, "leads", event),
+        "interviews_url": _url(request, "interviews", event),
     }
+    if block is None or request.headers.get("hx-request") != "true":
+        context["schedule"] = await day_schedule(exhibitor)
     response = request.app.state.renderer.page(
         request, SCANNER, context, status_code=status_code, block=block
     )
@@ -88,20 +98,20 @@ async def lead_scanner(request: Request) -> Response:
     """GET: the booth's scanner. POST `code`: record the visitor and show what may be seen."""
     exhibitor = await _booth(request)
     if request.method != "POST":
-        return _scanner_page(request, exhibitor, block=None)
+        return await _scanner_page(request, exhibitor, block=None)
     fields = await form_fields(request)
     try:
-        scan = await leads.scan_lead(
+        found = await scan_at_booth(
             exhibitor,
             fields.get("code", "")[:CODE_MAX_LENGTH],
             secret_key=request.app.state.settings.secret_key,
             by=signed_in_user(request),
         )
     except LeadScanRefused as refusal:
-        return _scanner_page(
+        return await _scanner_page(
             request, exhibitor, error=refusal.message, status_code=refusal.status_code
         )
-    return _scanner_page(request, exhibitor, scan=scan)
+    return await _scanner_page(request, exhibitor, scan=found.scan, arrival=found.arrival)
 
 
 # --- the list of leads ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from server.routes.manage import (
     exhibitors,
     exports,
     funders,
+    interviews,
     offers,
     outbox,
     overview,
@@ -65,6 +66,21 @@ event_routes: list[BaseRoute] = [
         attendees.decide_registration,
         methods=["POST"],
         name="decide_registration",
+    ),
+    # -- the fair's interview grid, the help desk and the schedule --
+    Route("/interviews", interviews.interviews, methods=["GET", "POST"], name="interviews"),
+    Route(
+        "/interviews/booths/{exhibitor_id:id}/close",
+        interviews.interviews_close,
+        methods=["POST"],
+        name="interviews_close",
+    ),
+    Route("/interviews/schedule", interviews.interviews_export, name="interviews_export"),
+    Route(
+        "/interviews/help-desk",
+        interviews.interview_help_desk,
+        methods=["GET", "POST"],
+        name="interview_help_desk",
     ),
     # -- exhibitor routes --
     Route("/exhibitors", exhibitors.exhibitors_page, name="exhibitors"),

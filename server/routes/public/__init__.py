@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from server.routes import feedback
-from server.routes.public import attendee, events, message_settings, offers, reports
+from server.routes.public import attendee, events, interviews, message_settings, offers, reports
 
 routes: list[BaseRoute] = [
     Route("/", events.home, name="home"),
@@ -74,6 +74,25 @@ routes: list[BaseRoute] = [
         message_settings.message_settings,
         methods=["POST"],
         name="my_messages",
+    ),
+    # -- interviews at a fair's booths, behind the personal link --
+    Route(
+        "/me/{token:str}/events/{event_id:id}/interviews",
+        interviews.my_interviews,
+        methods=["GET", "POST"],
+        name="me_interviews",
+    ),
+    Route(
+        "/me/{token:str}/events/{event_id:id}/interviews/{booking_id:id}/move",
+        interviews.my_interview_move,
+        methods=["POST"],
+        name="me_interview_move",
+    ),
+    Route(
+        "/me/{token:str}/events/{event_id:id}/interviews/{booking_id:id}/cancel",
+        interviews.my_interview_cancel,
+        methods=["POST"],
+        name="me_interview_cancel",
     ),
     # -- public report routes --
     Route("/reports/{token:str}", reports.report, name="report"),

@@ -27,6 +27,7 @@ from server.models.enums import (
 from server.routes.public.message_settings import whatsapp_offered
 from server.services.events import catalogue as events
 from server.services.events.questions import field_name, sign_up_questions
+from server.services.interviews.personal import interview_lines
 from server.services.registrations import privacy
 from server.services.registrations.badges import attendee_badge
 from server.services.registrations.lookup import registration_of, registrations_of
@@ -205,6 +206,7 @@ async def personal_page(request: Request) -> Response:
             "registrations": registrations,
             "badges": badges,
             "feedback_due": await feedback.events_awaiting_feedback(registrations),
+            "interviews": await interview_lines(attendee),
             "token": request.path_params["token"],
             "welcome": request.query_params.get("welcome"),
             "channel_choices": channel_choices(attendee, whatsapp=whatsapp_offered(request)),

@@ -435,6 +435,7 @@ class FoundRegistration:
     badge_serial: str
     status: RegistrationStatus
     checked_in_at: datetime | None
+    registration_id: int = 0
 
 
 async def search_registrations(event: Event, query: str) -> list[FoundRegistration]:
@@ -468,6 +469,7 @@ async def search_registrations(event: Event, query: str) -> list[FoundRegistrati
             registration.badge_serial,
             registration.status,
             registration.checked_in_at,
+            registration.id,
         )
         for registration in registrations
     ]

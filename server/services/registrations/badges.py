@@ -6,7 +6,7 @@ The PDF itself is drawn by `server.documents.badges` (pure); this module turns r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.dates import format_date, format_time
 
@@ -16,6 +16,7 @@ from server.errors import NotFound
 from server.i18n import BABEL_LOCALES, pick_text
 from server.models import Attendee, Event, Registration
 from server.models.enums import RegistrationStatus
+from server.services.interviews.personal import interview_lines
 from server.services.registrations.lookup import UNKNOWN_REGISTRATION
 from server.values.clock import EVENT_TIMEZONE
 
@@ -84,8 +85,9 @@ def _badge(
 async def attendee_badge(
     attendee: Attendee, registration_id: int, *, secret_key: str, language: str
 ) -> BadgeData:
-    """The badge of one of the person's confirmed registrations. Raises NotFound for anyone
-    else's, and for a place that is not confirmed (no badge without a seat)."""
+    """The badge of one of the person's confirmed registrations, with their interviews at the
+    fair on its back. Raises NotFound for anyone else's, and for a place that is not confirmed
+    (no badge without a seat)."""
     registration = (
         await Registration.filter(
             id=registration_id, attendee_id=attendee.id, status=RegistrationStatus.CONFIRMED
@@ -95,7 +97,9 @@ async def attendee_badge(
     )
     if registration is None:
         raise NotFound(UNKNOWN_REGISTRATION)
-    return badge_data(registration, secret_key=secret_key, language=language)
+    badge = badge_data(registration, secret_key=secret_key, language=language)
+    lines = await interview_lines(attendee, event_id=registration.event_id)
+    return replace(badge, interviews=tuple(lines.get(registration.event_id, ())))
 
 
 async def event_badges(event: Event, *, secret_key: str, language: str) -> list[BadgeData]:

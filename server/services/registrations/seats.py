@@ -29,6 +29,7 @@ from server.i18n import lazy
 from server.models import Attendee, Event, Registration
 from server.models.enums import EventStatus, RegistrationSource, RegistrationStatus
 from server.notifications import queue_confirmation, queue_promotion
+from server.services.interviews.booking import release_registration_bookings
 
 ACTIVE_STATUSES = (
     RegistrationStatus.CONFIRMED,
@@ -233,7 +234,8 @@ async def _save(
 
 
 async def cancel(registration_id: int, *, now: datetime | None = None) -> Registration | None:
-    """Cancel a registration; a freed seat goes to the first person waiting.
+    """Cancel a registration; a freed seat goes to the first person waiting, and the person's
+    interviews still to come at the fair give their places back.
 
     Returns the promoted registration, if any. Cancelling twice changes nothing. The row is
     moved on the state it was read in: a waiting person promoted by someone else's cancellation
@@ -257,6 +259,7 @@ async def cancel(registration_id: int, *, now: datetime | None = None) -> Regist
         if registration.status != RegistrationStatus.CONFIRMED:
             return None
         await give_back_seat(registration.event_id)
+        await release_registration_bookings(registration_id, now=now)
         return await promote_first_waiting(registration.event_id)
 
 

@@ -27,6 +27,8 @@ Definitions, for an event (a fair counts its own registrations; its sessions com
   up to today that count (`COUNTED_REVIEWS`: a questioned delivery does not);
 - offers posted: published or closed offers of the employers present; interests, interviews
   (interviewed or hired) and hires on those offers, of people registered for this event;
+- scheduled interviews: places booked at the booths and kept, held, missed, not recorded, and
+  held ones that led to a hire (`server.services.interviews.figures`);
 - feedback: ratings from attendees and from exhibitors, each a 1–5 distribution; comments are
   for the organisers only (`without_comments` takes them out of a published report).
 """
@@ -97,6 +99,7 @@ from server.reports.figures import (
 from server.services.action_log import log_event_action
 from server.services.door.attendance import registration_totals
 from server.services.employers.pledges import COUNTED_REVIEWS, in_unit
+from server.services.interviews.figures import interview_figures
 from server.values.clock import EVENT_TIMEZONE, today_in_morocco
 
 SLOT_SECONDS = 30 * 60
@@ -356,6 +359,7 @@ async def event_figures(
         breakdowns=await _breakdowns(registrations, _local_day(event.starts_at).year),
         employers=await _employer_figures(event, today),
         feedback=await _feedback_figures(event),
+        interviews=await interview_figures(event),
     )
 
 
